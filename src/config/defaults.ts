@@ -1,0 +1,23 @@
+import { availableParallelism } from 'node:os';
+
+/** Prometheus client libraries' default histogram buckets, in seconds, as statsd_exporter. */
+export const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** One core is left to the main thread, which owns the sockets; at least one worker. */
+export function defaultWorkerCount(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
+export const DEFAULTS = {
+  statsdUdp: '127.0.0.1:8125',
+  statsdTcp: '127.0.0.1:8125',
+  http: '127.0.0.1:9102',
+  flushIntervalMs: 1000,
+  // 16 MiB per worker holds about a quarter second of packed StatsD at 2 M lines/s.
+  ringBytes: 16 * 1024 * 1024,
+  // The kernel caps this at net.core.rmem_max; what it granted is logged and exported.
+  udpReceiveBufferBytes: 8 * 1024 * 1024,
+  tcpMaxLineBytes: 64 * 1024,
+  logLevel: 'info',
+  httpEngine: 'auto',
+} as const;

@@ -1,0 +1,76 @@
+/**
+ * The closed vocabularies of what can go wrong. Reasons label self-metrics and log lines and
+ * are asserted by tests; they never come from traffic. Codes identify configuration and
+ * programming errors that stop the daemon at start-up.
+ */
+
+/** Why a line, a sample or a message was refused. Stable: dashboards and alerts key on these. */
+export const DROP_REASONS = [
+  // The parser could not make a sample of the line (no `:`/`|`, empty name, bad field).
+  'malformed_line',
+  // The value is not a finite number, or a sample rate is outside (0, 1].
+  'bad_value',
+  'bad_sample_rate',
+  'unknown_type',
+  // A name arrived as a second type after the first type had claimed it.
+  'type_conflict',
+  // The main thread found the worker's ring full; the whole datagram or chunk is dropped.
+  'ring_full',
+  // A TCP line grew past the per-connection bound without a newline.
+  'line_too_long',
+  'series_limit',
+  'body_too_large',
+] as const;
+
+export type DropReason = (typeof DROP_REASONS)[number];
+
+/** Parse-stage reasons, a subset of DROP_REASONS; the parser only ever returns these. */
+export const PARSE_REASONS = [
+  'malformed_line',
+  'bad_value',
+  'bad_sample_rate',
+  'unknown_type',
+] as const satisfies readonly DropReason[];
+
+export type ParseReason = (typeof PARSE_REASONS)[number];
+
+export const ERROR_CODES = {
+  CONFIG_INVALID: 'CM_CONFIG_INVALID',
+  LISTEN_FAILED: 'CM_LISTEN_FAILED',
+  WORKER_FAILED: 'CM_WORKER_FAILED',
+  INTERNAL: 'CM_INTERNAL',
+} as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+/** An error with a stable code. Across postMessage send `toWire()` and rebuild with `fromWire`. */
+export class CatalystError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CatalystError';
+    this.code = code;
+  }
+
+  toWire(): WireError {
+    return { code: this.code, message: this.message };
+  }
+
+  static fromWire(wire: WireError): CatalystError {
+    return new CatalystError(wire.code, wire.message);
+  }
+}
+
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+}
+
+/** A configuration value that cannot be used. The message names option, value and expectation. */
+export class ConfigError extends CatalystError {
+  constructor(message: string) {
+    super(ERROR_CODES.CONFIG_INVALID, message);
+    this.name = 'ConfigError';
+  }
+}

@@ -1,0 +1,133 @@
+import type { BodyResult, HttpEngine, HttpExchange, HttpHandler, HttpServer } from './exchange.js';
+import { STATUS_TEXT } from './exchange.js';
+
+/**
+ * uWebSockets.js behind the HttpExchange shape. Typed structurally: the two packages that
+ * provide a native binding (see engine.ts) ship different typings of the same API.
+ */
+interface UwsResponse {
+  onAborted(handler: () => void): UwsResponse;
+  onData(handler: (chunk: ArrayBuffer, isLast: boolean) => void): UwsResponse;
+  cork(handler: () => void): UwsResponse;
+  writeStatus(status: string): UwsResponse;
+  writeHeader(key: string, value: string): UwsResponse;
+  end(body?: Uint8Array | string, closeConnection?: boolean): UwsResponse;
+}
+
+interface UwsRequest {
+  getMethod(): string;
+  getUrl(): string;
+  getQuery(): string | undefined;
+  forEach(callback: (key: string, value: string) => void): void;
+}
+
+interface UwsApp {
+  any(pattern: string, handler: (response: UwsResponse, request: UwsRequest) => void): UwsApp;
+  listen(host: string, port: number, callback: (socket: unknown) => void): UwsApp;
+  close?(): void;
+}
+
+export interface UwsModule {
+  App(): UwsApp;
+  us_listen_socket_close(socket: unknown): void;
+  us_socket_local_port(socket: unknown): number;
+}
+
+export function createUwsEngine(uws: UwsModule, name: string): HttpEngine {
+  return {
+    name,
+    isNative: true,
+    listen(host: string, port: number, handler: HttpHandler): Promise<HttpServer> {
+      const app = uws.App().any('/*', (response, request) => {
+        handler(new UwsExchange(response, request));
+      });
+      return new Promise((resolve, reject) => {
+        app.listen(host, port, (socket) => {
+          if (!socket) {
+            reject(new Error(`cannot listen on ${host}:${port}`));
+            return;
+          }
+          resolve({
+            port: uws.us_socket_local_port(socket),
+            close: async () => {
+              uws.us_listen_socket_close(socket);
+              app.close?.();
+            },
+          });
+        });
+      });
+    },
+  };
+}
+
+class UwsExchange implements HttpExchange {
+  readonly method: string;
+  readonly path: string;
+  readonly query: string;
+  readonly #headers = new Map<string, string>();
+  readonly #response: UwsResponse;
+  #isAborted = false;
+  #hasResponded = false;
+  #isBodyUnread = false;
+
+  constructor(response: UwsResponse, request: UwsRequest) {
+    // The request object is only valid during the handler call: copy what routes need.
+    this.#response = response;
+    this.method = request.getMethod().toUpperCase();
+    this.path = request.getUrl();
+    this.query = request.getQuery() ?? '';
+    request.forEach((key, value) => this.#headers.set(key, value));
+    response.onAborted(() => {
+      this.#isAborted = true;
+    });
+  }
+
+  get isAborted(): boolean {
+    return this.#isAborted;
+  }
+
+  header(name: string): string {
+    return this.#headers.get(name) ?? '';
+  }
+
+  readBody(limitBytes: number): Promise<BodyResult> {
+    return new Promise((resolve) => {
+      const chunks: Buffer[] = [];
+      let received = 0;
+      let isDone = false;
+      this.#isBodyUnread = true;
+      this.#response.onData((chunk, isLast) => {
+        if (isDone) return;
+        received += chunk.byteLength;
+        if (received > limitBytes) {
+          isDone = true;
+          resolve({ kind: 'too_large' });
+          return;
+        }
+        // Copy now: uWS reuses this buffer as soon as the handler returns.
+        chunks.push(Buffer.from(new Uint8Array(chunk).slice()));
+        if (isLast) {
+          isDone = true;
+          this.#isBodyUnread = false;
+          resolve({ kind: 'body', bytes: Buffer.concat(chunks) });
+        }
+      });
+      this.#response.onAborted(() => {
+        this.#isAborted = true;
+        if (!isDone) resolve({ kind: 'aborted' });
+        isDone = true;
+      });
+    });
+  }
+
+  respond(status: number, headers: Record<string, string>, body?: Uint8Array | string): void {
+    if (this.#hasResponded || this.#isAborted) return;
+    this.#hasResponded = true;
+    this.#response.cork(() => {
+      this.#response.writeStatus(`${status} ${STATUS_TEXT[status] ?? ''}`);
+      for (const [key, value] of Object.entries(headers)) this.#response.writeHeader(key, value);
+      // A body left unread (refused as too large) cannot be skipped: close after answering.
+      this.#response.end(body ?? '', this.#isBodyUnread);
+    });
+  }
+}

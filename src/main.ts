@@ -1,0 +1,151 @@
+import type { DaemonConfig } from './config/config.js';
+import { isLoopback, type ListenAddress } from './config/listen-address.js';
+import { healthyRoute, createReadyRoute } from './http/health-route.js';
+import { selectHttpEngine } from './http/engine.js';
+import type { HttpServer } from './http/exchange.js';
+import { ExpositionCache } from './http/exposition-cache.js';
+import { createMetricsRoute } from './http/metrics-route.js';
+import { listenHttp } from './http/server.js';
+import { IngestCounters } from './ingest/ingest-counters.js';
+import { readHostUdpReceiveBufferErrors } from './ingest/kernel-udp-stats.js';
+import { listenTcp } from './ingest/tcp.js';
+import { listenUdp } from './ingest/udp.js';
+import type { Logger } from './log.js';
+import { MergerThread } from './pool/merger-thread.js';
+import { ShardPool } from './pool/shard-pool.js';
+import { FlushControl } from './ring/flush-control.js';
+import { createRingBuffer } from './ring/layout.js';
+import { RingDispatcher } from './ring/ring-dispatcher.js';
+import { VERSION } from './version.js';
+
+export interface Daemon {
+  /** Bound ports, by listener; null when the listener is off. */
+  ports: { statsdUdp: number | null; statsdTcp: number | null; http: number | null };
+  httpEngine: string;
+  /** Stops accepting, ships and folds everything accepted, then releases every thread. */
+  stop(): Promise<void>;
+}
+
+// A shard more than this many flushes behind no longer holds the exposition back.
+const MAX_WAIT_EPOCHS = 5;
+
+/**
+ * Wiring only: config → rings → merger → shards → listeners → flush clock.
+ *
+ *   socket ─▶ RingDispatcher ─▶ ring[i] ─▶ shard i ─▶ delta ─▶ merger ─▶ exposition ─▶ /metrics
+ */
+export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Daemon> {
+  const counters = new IngestCounters();
+  const rings = Array.from({ length: config.workers }, () => createRingBuffer(config.ringBytes));
+  const dispatcher = new RingDispatcher(rings, counters);
+  const flush = new FlushControl(dispatcher);
+  const engine = selectHttpEngine(config.httpEngine, log.child({ component: 'http' }));
+
+  let firstMergedEpochSeen = false;
+  const cache = new ExpositionCache({ requestRender: (format) => merger.requestRender(format) });
+  const merger = await MergerThread.start({
+    version: VERSION,
+    httpEngine: engine.name,
+    histogramBuckets: config.buckets,
+    maxWaitEpochs: MAX_WAIT_EPOCHS,
+    onExposition: (exposition) => {
+      cache.accept(exposition);
+      if (exposition.epoch >= 0) firstMergedEpochSeen = true;
+    },
+    log: log.child({ component: 'merger' }),
+  });
+
+  const shards = new ShardPool({
+    rings,
+    control: flush.buffer,
+    histogramBuckets: config.buckets,
+    attach: (shard, generation, fromEpoch, port) => merger.attach(shard, generation, fromEpoch, port),
+    currentEpoch: () => flush.epoch,
+    onRestart: () => counters.workerRestarts++,
+    log: log.child({ component: 'shard' }),
+  });
+  shards.start();
+  log.info({ count: config.workers, ringBytes: config.ringBytes }, 'shards started');
+
+  warnIfExposed(config, log);
+  const udp = config.statsdUdp
+    ? await listenUdp(
+        config.statsdUdp,
+        { receiveBufferBytes: config.udpReceiveBufferBytes },
+        dispatcher,
+        counters,
+        log.child({ component: 'ingest.udp' }),
+      )
+    : null;
+  const tcp = config.statsdTcp
+    ? await listenTcp(
+        config.statsdTcp,
+        { maxLineBytes: config.tcpMaxLineBytes },
+        dispatcher,
+        counters,
+        log.child({ component: 'ingest.tcp' }),
+      )
+    : null;
+  const http: HttpServer | null = config.http
+    ? await listenHttp(
+        engine,
+        config.http,
+        {
+          '/metrics': { GET: createMetricsRoute(cache) },
+          '/-/healthy': { GET: healthyRoute },
+          '/-/ready': { GET: createReadyRoute(() => firstMergedEpochSeen) },
+        },
+        log.child({ component: 'http' }),
+      )
+    : null;
+
+  const tick = (): number => {
+    const closed = flush.cut();
+    merger.tick({
+      epoch: closed,
+      wantsOpenMetrics: cache.isOpenMetricsWanted(),
+      ingest: counters.snapshot({
+        ringUsedBytes: dispatcher.usedBytes(),
+        ringCapacityBytes: config.ringBytes,
+        hostUdpReceiveBufferErrors: readHostUdpReceiveBufferErrors(),
+      }),
+    });
+    return closed;
+  };
+  const clock = setInterval(tick, config.flushIntervalMs);
+
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      clearInterval(clock);
+      await Promise.all([udp?.close(), tcp?.close()]);
+      // The last cut: everything accepted so far belongs to this final epoch.
+      const finalEpoch = tick();
+      flush.requestStop();
+      await shards.stop();
+      await merger.stop(finalEpoch);
+      await http?.close();
+      log.info({ finalEpoch }, 'stopped');
+    })();
+    return stopping;
+  };
+
+  return {
+    ports: { statsdUdp: udp?.port ?? null, statsdTcp: tcp?.port ?? null, http: http?.port ?? null },
+    httpEngine: engine.name,
+    stop,
+  };
+}
+
+function warnIfExposed(config: DaemonConfig, log: Logger): void {
+  const listeners: Array<[string, ListenAddress | null]> = [
+    ['statsd-udp', config.statsdUdp],
+    ['statsd-tcp', config.statsdTcp],
+    ['http', config.http],
+  ];
+  for (const [listener, address] of listeners) {
+    if (address !== null && !isLoopback(address)) {
+      log.warn({ listener, address: address.host, port: address.port }, 'listening beyond loopback');
+    }
+  }
+}

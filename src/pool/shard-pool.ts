@@ -1,0 +1,100 @@
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { Logger } from '../log.js';
+
+/** What each shard task is given (see workers/shard/shard.ts ShardOptions). */
+interface ShardTaskOptions {
+  shard: number;
+  generation: number;
+  startEpoch: number;
+  ring: SharedArrayBuffer;
+  control: SharedArrayBuffer;
+  mergerPort: MessagePort;
+  histogramBuckets: readonly number[];
+  keepsGaugeOrder: boolean;
+}
+
+export interface ShardPoolOptions {
+  rings: readonly SharedArrayBuffer[];
+  control: SharedArrayBuffer;
+  histogramBuckets: readonly number[];
+  /** Tells the merger which port shard `shard`'s generation `generation` sends on. */
+  attach(shard: number, generation: number, fromEpoch: number, port: MessagePort): void;
+  /** The epoch being accumulated now: where a replacement shard starts. */
+  currentEpoch(): number;
+  onRestart(shard: number): void;
+  log: Logger;
+}
+
+const SHARD_TASK = new URL('../../workers/shard/shard-task.js', import.meta.url).href;
+const MAX_RESTART_DELAY_MS = 5000;
+
+/**
+ * One piscina worker per ring, each running a single long-lived shard task. A task that
+ * fails (the worker threw or was terminated) is run again as a new generation on the same
+ * ring: what was still in the ring survives; the dead shard's unmerged delta does not.
+ */
+export class ShardPool {
+  readonly #options: ShardPoolOptions;
+  readonly #pool: Piscina;
+  readonly #running: Array<Promise<unknown>> = [];
+  #isStopping = false;
+
+  constructor(options: ShardPoolOptions) {
+    this.#options = options;
+    const count = options.rings.length;
+    this.#pool = new Piscina({
+      filename: SHARD_TASK,
+      name: 'default',
+      minThreads: count,
+      maxThreads: count,
+      concurrentTasksPerWorker: 1,
+      idleTimeout: Number.MAX_SAFE_INTEGER,
+      // Shard tasks await Atomics.waitAsync; piscina's own blocking wait must stay out of it.
+      atomics: 'disabled',
+    });
+  }
+
+  start(): void {
+    for (let shard = 0; shard < this.#options.rings.length; shard++) {
+      this.#running[shard] = this.#run(shard, 0, this.#options.currentEpoch(), 0);
+    }
+  }
+
+  /** Resolves when every shard has returned after the stop request (see FlushControl). */
+  async stop(): Promise<void> {
+    this.#isStopping = true;
+    await Promise.allSettled(this.#running);
+    await this.#pool.destroy();
+  }
+
+  async #run(shard: number, generation: number, startEpoch: number, failures: number): Promise<void> {
+    const { port1, port2 } = new MessageChannel();
+    this.#options.attach(shard, generation, startEpoch, port2);
+    const task: ShardTaskOptions = {
+      shard,
+      generation,
+      startEpoch,
+      ring: this.#options.rings[shard],
+      control: this.#options.control,
+      mergerPort: port1,
+      histogramBuckets: this.#options.histogramBuckets,
+      keepsGaugeOrder: this.#options.rings.length > 1,
+    };
+    try {
+      await this.#pool.run(task, { transferList: [port1] as never });
+    } catch (err) {
+      if (this.#isStopping) return;
+      this.#options.log.error({ err, shard, generation }, 'shard failed; starting a new generation');
+      this.#options.onRestart(shard);
+      // Back off when a shard keeps failing, so a poison record cannot spin a core.
+      await delay(Math.min(MAX_RESTART_DELAY_MS, 50 * 2 ** failures));
+      if (this.#isStopping) return;
+      this.#running[shard] = this.#run(shard, generation + 1, this.#options.currentEpoch(), failures + 1);
+    }
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,45 @@
+import type { IngestCounters } from '../ingest/ingest-counters.js';
+import type { RecordKind } from './layout.js';
+import { RingWriter } from './ring-writer.js';
+
+/**
+ * Hands each datagram or TCP chunk to one worker ring, stamping it with the next stream
+ * sequence number. Rings are tried round-robin; a full ring passes the record to the next,
+ * and when every ring is full the record is dropped and counted. Never waits.
+ */
+export class RingDispatcher {
+  readonly writers: RingWriter[];
+  readonly #counters: IngestCounters;
+  #next = 0;
+  // The seq of the next record written; flush cuts are expressed in it (see layout.ts).
+  #seq = 0;
+
+  constructor(rings: readonly SharedArrayBuffer[], counters: IngestCounters) {
+    this.writers = rings.map((ring) => new RingWriter(ring));
+    this.#counters = counters;
+  }
+
+  get nextSeq(): number {
+    return this.#seq;
+  }
+
+  dispatch(kind: RecordKind, transport: number, bytes: Uint8Array, start: number, end: number): boolean {
+    const writers = this.writers;
+    for (let attempt = 0; attempt < writers.length; attempt++) {
+      const writer = writers[this.#next];
+      this.#next = this.#next + 1 === writers.length ? 0 : this.#next + 1;
+      if (writer.write(kind, this.#seq, bytes, start, end)) {
+        this.#seq = (this.#seq + 1) >>> 0;
+        return true;
+      }
+    }
+    // Every ring full: count the drop and return; the socket loop must never wait.
+    this.#counters.ringDroppedMessages[transport]++;
+    this.#counters.ringDroppedBytes[transport] += end - start;
+    return false;
+  }
+
+  usedBytes(): number[] {
+    return this.writers.map((writer) => writer.usedBytes());
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * Every figure the daemon exposes about itself, in one place: name, type, labels, meaning.
+ * The merger registers these; the README's self-metrics table is written from this list,
+ * and a test checks that the two agree. Label values come from closed lists in code
+ * (TRANSPORTS, DROP_REASONS, SeriesKind names), never from traffic.
+ */
+
+export interface SelfMetricSpec {
+  name: string;
+  type: 'counter' | 'gauge' | 'histogram';
+  help: string;
+  labels: readonly string[];
+}
+
+function spec(
+  name: string,
+  type: SelfMetricSpec['type'],
+  labels: readonly string[],
+  help: string,
+): SelfMetricSpec {
+  return { name, type, help, labels };
+}
+
+export const SELF_METRICS = {
+  buildInfo: spec(
+    'catalyst_build_info',
+    'gauge',
+    ['version', 'node', 'http_engine'],
+    'Always 1; labels say which version runs on which Node.js and which HTTP engine serves.',
+  ),
+  ingestDatagrams: spec(
+    'catalyst_ingest_datagrams_total',
+    'counter',
+    ['transport'],
+    'UDP datagrams, and TCP reads, taken from the sockets.',
+  ),
+  ingestBytes: spec(
+    'catalyst_ingest_bytes_total',
+    'counter',
+    ['transport'],
+    'Bytes taken from the sockets.',
+  ),
+  ingestLines: spec(
+    'catalyst_ingest_lines_total',
+    'counter',
+    ['transport'],
+    'Non-empty lines handed to the parser.',
+  ),
+  ingestSamples: spec(
+    'catalyst_ingest_samples_total',
+    'counter',
+    [],
+    'Samples parsed and aggregated; each value of a packed line counts.',
+  ),
+  ingestEvents: spec(
+    'catalyst_ingest_events_total',
+    'counter',
+    [],
+    'DogStatsD events received; they are counted, not exposed.',
+  ),
+  ingestServiceChecks: spec(
+    'catalyst_ingest_service_checks_total',
+    'counter',
+    [],
+    'DogStatsD service checks received; each sets service_check_status.',
+  ),
+  parseErrors: spec(
+    'catalyst_parse_errors_total',
+    'counter',
+    ['transport', 'reason'],
+    'Lines refused by the parser, by reason; the other lines of the datagram still count.',
+  ),
+  parseDroppedTags: spec(
+    'catalyst_parse_dropped_tags_total',
+    'counter',
+    [],
+    'Tags dropped from otherwise valid lines: no separator, empty key or empty value.',
+  ),
+  ringDroppedMessages: spec(
+    'catalyst_ring_dropped_messages_total',
+    'counter',
+    ['transport'],
+    'Datagrams or TCP chunks dropped because the worker ring was full.',
+  ),
+  ringDroppedBytes: spec(
+    'catalyst_ring_dropped_bytes_total',
+    'counter',
+    ['transport'],
+    'Bytes dropped because the worker ring was full.',
+  ),
+  ringUsedBytes: spec(
+    'catalyst_ring_used_bytes',
+    'gauge',
+    ['worker'],
+    'Bytes waiting in each worker ring at the last flush.',
+  ),
+  ringCapacityBytes: spec(
+    'catalyst_ring_capacity_bytes',
+    'gauge',
+    [],
+    'Size of each worker ring.',
+  ),
+  tcpConnections: spec(
+    'catalyst_ingest_tcp_connections_total',
+    'counter',
+    [],
+    'TCP connections accepted.',
+  ),
+  tcpOpenConnections: spec(
+    'catalyst_ingest_tcp_open_connections',
+    'gauge',
+    [],
+    'TCP connections open now.',
+  ),
+  tcpLinesTooLong: spec(
+    'catalyst_ingest_tcp_lines_too_long_total',
+    'counter',
+    [],
+    'TCP connections closed because a line grew past the limit without a newline.',
+  ),
+  udpReceiveBuffer: spec(
+    'catalyst_ingest_udp_receive_buffer_bytes',
+    'gauge',
+    [],
+    'Receive buffer the kernel granted the UDP socket (capped by net.core.rmem_max).',
+  ),
+  hostUdpReceiveBufferErrors: spec(
+    'catalyst_host_udp_receive_buffer_errors_total',
+    'counter',
+    [],
+    'UDP datagrams the kernel dropped for a full receive buffer, on any socket of the host.',
+  ),
+  samplesDropped: spec(
+    'catalyst_samples_dropped_total',
+    'counter',
+    ['reason'],
+    'Parsed samples not stored, by reason.',
+  ),
+  series: spec('catalyst_series', 'gauge', ['kind'], 'Series exposed on /metrics, by kind.'),
+  mergeDuration: spec(
+    'catalyst_merge_duration_seconds',
+    'histogram',
+    [],
+    'Time to fold one flush interval of shard deltas into the registry.',
+  ),
+  renderDuration: spec(
+    'catalyst_render_duration_seconds',
+    'histogram',
+    ['format'],
+    'Time to render and compress the exposition once.',
+  ),
+  expositionBytes: spec(
+    'catalyst_exposition_bytes',
+    'gauge',
+    ['format', 'encoding'],
+    'Size of the last rendered exposition.',
+  ),
+  mergeLateDeltas: spec(
+    'catalyst_merge_late_deltas_total',
+    'counter',
+    [],
+    'Shard deltas folded after their interval had been rendered without them.',
+  ),
+  workerRestarts: spec(
+    'catalyst_worker_restarts_total',
+    'counter',
+    [],
+    'Shard workers replaced after they failed.',
+  ),
+} as const satisfies Record<string, SelfMetricSpec>;
+
+export type SelfMetricKey = keyof typeof SELF_METRICS;

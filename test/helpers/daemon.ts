@@ -1,0 +1,136 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { parseExposition, type ExpositionSample } from './exposition.js';
+
+const CLI = fileURLToPath(new URL('../../dist/src/cli.js', import.meta.url));
+
+export interface RunningDaemon {
+  process: ChildProcess;
+  ports: { statsdUdp: number | null; statsdTcp: number | null; http: number | null };
+  /** Every JSON log line so far. */
+  logs: Array<Record<string, unknown>>;
+  stderr: () => string;
+  baseUrl: string;
+  scrape(headers?: Record<string, string>): Promise<string>;
+  samples(): Promise<ExpositionSample[]>;
+  /** Waits until an exposition rendered after now is served (one flush or more). */
+  nextFlush(): Promise<void>;
+  sendUdp(payload: string | Buffer): Promise<void>;
+  sendTcp(payload: string | Buffer): Promise<void>;
+  /** SIGTERM, then resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts the built daemon (dist/) as a child process on ephemeral 127.0.0.1 ports and
+ * waits for its "ready to receive" log line, which carries the bound ports.
+ */
+export async function startDaemon(args: string[] = []): Promise<RunningDaemon> {
+  const child = spawn(
+    process.execPath,
+    [
+      CLI,
+      '--statsd-udp',
+      '127.0.0.1:0',
+      '--statsd-tcp',
+      '127.0.0.1:0',
+      '--http',
+      '127.0.0.1:0',
+      '--flush-interval-ms',
+      '100',
+      ...args,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const logs: Array<Record<string, unknown>> = [];
+  let stderr = '';
+  let pending = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+
+  const ready = new Promise<RunningDaemon['ports']>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      pending += chunk.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.trim() === '') continue;
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        logs.push(entry);
+        if (entry.msg === 'ready to receive') resolve(entry.ports as RunningDaemon['ports']);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`daemon exited with ${code}: ${stderr}`)));
+  });
+  const ports = await ready;
+  const baseUrl = `http://127.0.0.1:${ports.http}`;
+  await waitUntilReady(baseUrl);
+
+  const scrape = async (headers: Record<string, string> = {}): Promise<string> => {
+    const response = await fetch(`${baseUrl}/metrics`, { headers });
+    return response.text();
+  };
+  const flushesRendered = async (): Promise<number> =>
+    parseExposition(await scrape()).find((s) => s.name === 'catalyst_merge_duration_seconds_count')
+      ?.value ?? 0;
+
+  const daemon: RunningDaemon = {
+    process: child,
+    ports,
+    logs,
+    stderr: () => stderr,
+    baseUrl,
+    scrape,
+    samples: async () => parseExposition(await scrape()),
+    async nextFlush() {
+      // Two more merges than now: the first may have started before the caller's send.
+      const target = (await flushesRendered()) + 2;
+      const deadline = Date.now() + 10_000;
+      while ((await flushesRendered()) < target) {
+        if (Date.now() > deadline) throw new Error('no flush within 10 s');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    sendUdp: (payload) => sendUdp(ports.statsdUdp!, payload),
+    sendTcp: (payload) => sendTcp(ports.statsdTcp!, payload),
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) {
+          resolve(child.exitCode);
+          return;
+        }
+        child.once('exit', (code) => resolve(code));
+        child.kill('SIGTERM');
+      }),
+  };
+  return daemon;
+}
+
+export function sendUdp(port: number, payload: string | Buffer): Promise<void> {
+  const socket = dgram.createSocket('udp4');
+  return new Promise((resolve, reject) => {
+    socket.send(payload, port, '127.0.0.1', (err) => {
+      socket.close();
+      if (err) reject(err);
+      else resolve();
+    });
+  });
+}
+
+export function sendTcp(port: number, payload: string | Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.end(payload));
+    socket.on('close', () => resolve());
+    socket.on('error', reject);
+  });
+}
+
+/** /-/ready turns 200 once the first epoch has gone through every shard and the merger. */
+async function waitUntilReady(baseUrl: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while ((await fetch(`${baseUrl}/-/ready`)).status !== 200) {
+    if (Date.now() > deadline) throw new Error('daemon not ready within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

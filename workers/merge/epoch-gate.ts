@@ -1,0 +1,101 @@
+import type { MergerTick, ShardDelta } from '../../src/protocol.js';
+
+/** One epoch's material, complete or given up waiting for. */
+export interface ClosedEpoch {
+  epoch: number;
+  tick: MergerTick;
+  deltas: ShardDelta[];
+}
+
+interface PendingEpoch {
+  tick: MergerTick | null;
+  deltas: ShardDelta[];
+  shards: Set<number>;
+}
+
+/**
+ * Releases epochs to the merger strictly in order, each once the main thread's tick and a
+ * delta from every shard expected for it have arrived. Order matters for gauges: epoch e's
+ * sets and deltas must be replayed before e + 1's.
+ *
+ * Three ways an epoch can be short of a shard's delta:
+ *  - the shard is slow: wait, but never more than `maxWaitEpochs` ticks;
+ *  - the shard died: its new generation reports from a later epoch (`expect`), so earlier
+ *    epochs stop waiting for it;
+ *  - the delta arrives after its epoch was released: `late` returns it for folding alone.
+ */
+export class EpochGate {
+  readonly #pending = new Map<number, PendingEpoch>();
+  readonly #fromEpochByShard = new Map<number, number>();
+  readonly #maxWaitEpochs: number;
+  #next = 0;
+
+  constructor(options: { maxWaitEpochs: number }) {
+    this.#maxWaitEpochs = options.maxWaitEpochs;
+  }
+
+  /** The next epoch to release. */
+  get nextEpoch(): number {
+    return this.#next;
+  }
+
+  /** Epochs ticked but not yet released. */
+  get backlog(): number {
+    return this.#pending.size;
+  }
+
+  /** From `fromEpoch` on, wait for `shard` (a new generation replaces what came before). */
+  expect(shard: number, fromEpoch: number): void {
+    this.#fromEpochByShard.set(shard, fromEpoch);
+  }
+
+  /** Returns the delta when its epoch was already released: the caller folds it late. */
+  addDelta(delta: ShardDelta): ShardDelta | null {
+    if (delta.epoch < this.#next) return delta;
+    const pending = this.#pendingOf(delta.epoch);
+    pending.deltas.push(delta);
+    pending.shards.add(delta.shard);
+    return null;
+  }
+
+  addTick(tick: MergerTick): void {
+    this.#pendingOf(tick.epoch).tick = tick;
+  }
+
+  /** Every epoch that can be released now, oldest first. */
+  takeReleasable(): ClosedEpoch[] {
+    const released: ClosedEpoch[] = [];
+    for (;;) {
+      const pending = this.#pending.get(this.#next);
+      if (pending === undefined || pending.tick === null) return released;
+      if (!this.#isComplete(this.#next, pending) && !this.#hasWaitedEnough()) return released;
+      released.push({ epoch: this.#next, tick: pending.tick, deltas: pending.deltas });
+      this.#pending.delete(this.#next);
+      this.#next++;
+    }
+  }
+
+  #isComplete(epoch: number, pending: PendingEpoch): boolean {
+    for (const [shard, fromEpoch] of this.#fromEpochByShard) {
+      if (fromEpoch <= epoch && !pending.shards.has(shard)) return false;
+    }
+    return true;
+  }
+
+  #hasWaitedEnough(): boolean {
+    let newestTicked = -1;
+    for (const [epoch, pending] of this.#pending) {
+      if (pending.tick !== null && epoch > newestTicked) newestTicked = epoch;
+    }
+    return newestTicked - this.#next >= this.#maxWaitEpochs;
+  }
+
+  #pendingOf(epoch: number): PendingEpoch {
+    let pending = this.#pending.get(epoch);
+    if (pending === undefined) {
+      pending = { tick: null, deltas: [], shards: new Set() };
+      this.#pending.set(epoch, pending);
+    }
+    return pending;
+  }
+}

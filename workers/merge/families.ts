@@ -1,0 +1,171 @@
+import type { ExpositionFormat } from '../../src/protocol.js';
+
+/**
+ * Metric families of the data services push, in the shape prom-client's Registry renders
+ * (`get()` returning name, help, type and values). prom-client's own Counter and Histogram
+ * cannot take what the shards send (a histogram cannot be given bucket counts), so these
+ * hold the merged state and the registry does the rendering and escaping.
+ */
+
+export type Labels = Record<string, string>;
+
+/** The type strings prom-client's Registry switches on at run time. */
+export type FamilyType = 'counter' | 'gauge' | 'histogram';
+
+/** One sample line as the registry takes it; metricName overrides the family name. */
+export interface SampleValue {
+  value: number;
+  labels: Labels;
+  metricName?: string;
+}
+
+export interface FamilySnapshot {
+  name: string;
+  help: string;
+  type: FamilyType;
+  aggregator: 'sum';
+  values: SampleValue[];
+}
+
+export interface ScalarSeries {
+  labels: Labels;
+  value: number;
+}
+
+export interface HistogramSeries {
+  labels: Labels;
+  sum: number;
+  count: number;
+  /** Not cumulative: one count per upper bound, +Inf last. */
+  buckets: Float64Array;
+}
+
+/** What a registry sees: one per family and exposition format. */
+export interface RegistryView {
+  name: string;
+  help: string;
+  type: FamilyType;
+  aggregator: 'sum';
+  get(): FamilySnapshot;
+  reset(): void;
+}
+
+export abstract class Family<S extends { labels: Labels }> {
+  readonly series = new Map<string, S>();
+  readonly baseName: string;
+  readonly help: string;
+
+  constructor(baseName: string, help: string) {
+    this.baseName = baseName;
+    this.help = help;
+  }
+
+  abstract get type(): FamilyType;
+  /** The family name a format declares in # TYPE. */
+  abstract familyName(format: ExpositionFormat): string;
+  protected abstract values(format: ExpositionFormat): SampleValue[];
+
+  view(format: ExpositionFormat): RegistryView {
+    const family = this;
+    return {
+      name: family.familyName(format),
+      help: family.help,
+      type: family.type,
+      aggregator: 'sum',
+      get() {
+        return {
+          name: family.familyName(format),
+          help: family.help,
+          type: family.type,
+          aggregator: 'sum',
+          values: family.values(format),
+        };
+      },
+      reset() {},
+    };
+  }
+}
+
+/**
+ * Exposed as `<name>_total` in the text format. In OpenMetrics the family is `<name>` and
+ * the registry adds `_total` to each sample, so a name already ending in `_total` is
+ * declared without it there.
+ */
+export class CounterFamily extends Family<ScalarSeries> {
+  get type(): FamilyType {
+    return 'counter';
+  }
+
+  familyName(format: ExpositionFormat): string {
+    const bare = this.baseName.endsWith('_total') ? this.baseName.slice(0, -6) : this.baseName;
+    return format === 'openmetrics' ? bare : `${bare}_total`;
+  }
+
+  protected values(): SampleValue[] {
+    const values: SampleValue[] = [];
+    for (const series of this.series.values()) {
+      values.push({ value: series.value, labels: series.labels });
+    }
+    return values;
+  }
+}
+
+export class GaugeFamily extends Family<ScalarSeries> {
+  get type(): FamilyType {
+    return 'gauge';
+  }
+
+  familyName(): string {
+    return this.baseName;
+  }
+
+  protected values(): SampleValue[] {
+    const values: SampleValue[] = [];
+    for (const series of this.series.values()) {
+      values.push({ value: series.value, labels: series.labels });
+    }
+    return values;
+  }
+}
+
+export class HistogramFamily extends Family<HistogramSeries> {
+  readonly upperBounds: readonly number[];
+  readonly #leLabels: string[];
+
+  constructor(baseName: string, help: string, upperBounds: readonly number[]) {
+    super(baseName, help);
+    this.upperBounds = upperBounds;
+    this.#leLabels = [...upperBounds.map(formatBound), '+Inf'];
+  }
+
+  get type(): FamilyType {
+    return 'histogram';
+  }
+
+  familyName(): string {
+    return this.baseName;
+  }
+
+  protected values(): SampleValue[] {
+    const values: SampleValue[] = [];
+    const bucketName = `${this.baseName}_bucket`;
+    const sumName = `${this.baseName}_sum`;
+    const countName = `${this.baseName}_count`;
+    for (const series of this.series.values()) {
+      let cumulative = 0;
+      for (let i = 0; i < this.#leLabels.length; i++) {
+        cumulative += series.buckets[i];
+        const labels = { ...series.labels, le: this.#leLabels[i] };
+        values.push({ metricName: bucketName, value: cumulative, labels });
+      }
+      values.push({ metricName: sumName, value: series.sum, labels: series.labels });
+      values.push({ metricName: countName, value: series.count, labels: series.labels });
+    }
+    return values;
+  }
+}
+
+/** `le` values as Prometheus client libraries print them: 1 → "1", 0.005 → "0.005". */
+function formatBound(bound: number): string {
+  return String(bound);
+}

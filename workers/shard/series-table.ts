@@ -1,0 +1,116 @@
+import { SeriesKind, type SeriesDefinition } from '../../src/protocol.js';
+import { buildLabels, type TagProblems } from '../parse/labels.js';
+import { sanitizeMetricName } from '../parse/sanitize.js';
+import type { ParsedLine } from '../parse/statsd-line.js';
+
+/**
+ * Gives every series this shard sees a numeric id, and remembers how each raw spelling
+ * (name, type, tag text as received) maps to it, so the hot path is one or two Map lookups
+ * and sanitising, tag sorting and label building run once per spelling.
+ *
+ * id = slot * 4 + kind: the kind travels inside the id, and each kind's stores index their
+ * arrays by slot, densely.
+ */
+export const SERVICE_CHECK_METRIC = 'service_check_status';
+
+const RAW_TYPES = ['c', 'g', 'ms', 'h', 'd', 's', 'sc'] as const;
+type RawType = (typeof RAW_TYPES)[number];
+const KIND_OF_RAW_TYPE: Record<RawType, SeriesKind> = {
+  c: SeriesKind.Counter,
+  g: SeriesKind.Gauge,
+  ms: SeriesKind.Histogram,
+  h: SeriesKind.Histogram,
+  d: SeriesKind.Histogram,
+  s: SeriesKind.Set,
+  sc: SeriesKind.Gauge,
+};
+
+interface Spellings {
+  untaggedId: number;
+  taggedIds: Map<string, number> | null;
+}
+
+export function kindOfId(id: number): SeriesKind {
+  return (id & 3) as SeriesKind;
+}
+
+export function slotOfId(id: number): number {
+  return id >>> 2;
+}
+
+export class SeriesTable {
+  readonly #byRawType = RAW_TYPES.map(() => new Map<string, Spellings>());
+  readonly #idByCanonicalKey = new Map<string, number>();
+  readonly #nextSlot = [0, 0, 0, 0];
+  #definitions: SeriesDefinition[] = [];
+  readonly tagProblems: TagProblems = { dropped: 0 };
+
+  get size(): number {
+    return this.#idByCanonicalKey.size;
+  }
+
+  /** The id of the line's series, defining it (at stream position `order`) when new. */
+  resolve(line: ParsedLine, order: number): number {
+    const rawType: RawType = line.kind === 'service_check' ? 'sc' : line.type;
+    const byName = this.#byRawType[RAW_TYPES.indexOf(rawType)];
+    let spellings = byName.get(line.name);
+    if (spellings === undefined) {
+      spellings = { untaggedId: -1, taggedIds: null };
+      byName.set(detachString(line.name), spellings);
+    }
+
+    if (line.influxTags === '' && line.dogTags === '') {
+      if (spellings.untaggedId < 0) spellings.untaggedId = this.#define(line, rawType, order);
+      return spellings.untaggedId;
+    }
+
+    const tagText =
+      line.influxTags === '' ? line.dogTags : `${line.influxTags}\u0000${line.dogTags}`;
+    spellings.taggedIds ??= new Map();
+    const known = spellings.taggedIds.get(tagText);
+    if (known !== undefined) return known;
+    const id = this.#define(line, rawType, order);
+    spellings.taggedIds.set(detachString(tagText), id);
+    return id;
+  }
+
+  /** Definitions made since the last call, for the next delta. */
+  takeDefinitions(): SeriesDefinition[] {
+    const taken = this.#definitions;
+    this.#definitions = [];
+    return taken;
+  }
+
+  #define(line: ParsedLine, rawType: RawType, order: number): number {
+    const kind = KIND_OF_RAW_TYPE[rawType];
+    const isServiceCheck = rawType === 'sc';
+    const name = isServiceCheck ? SERVICE_CHECK_METRIC : sanitizeMetricName(line.name);
+    const pairs = buildLabels(line.influxTags, line.dogTags, this.tagProblems);
+    if (isServiceCheck) setLabel(pairs, 'check', detachString(line.name));
+    const labels = pairs.flat();
+
+    const canonicalKey = `${kind}\u0000${name}\u0000${labels.join('\u0000')}`;
+    const existing = this.#idByCanonicalKey.get(canonicalKey);
+    if (existing !== undefined) return existing;
+
+    const id = this.#nextSlot[kind]++ * 4 + kind;
+    this.#idByCanonicalKey.set(canonicalKey, id);
+    this.#definitions.push({ id, kind, name, labels, firstOrder: order });
+    return id;
+  }
+}
+
+function setLabel(pairs: Array<[string, string]>, name: string, value: string): void {
+  const at = pairs.findIndex(([existing]) => existing >= name);
+  if (at >= 0 && pairs[at][0] === name) pairs[at][1] = value;
+  else if (at >= 0) pairs.splice(at, 0, [name, value]);
+  else pairs.push([name, value]);
+}
+
+/**
+ * A copy of `text` that does not pin the string it was sliced from. V8 keeps a long slice
+ * as a view on its parent, so a key kept from one line would hold the whole datagram.
+ */
+function detachString(text: string): string {
+  return text.length < 13 ? text : Buffer.from(text, 'utf8').toString('utf8');
+}

@@ -1,0 +1,137 @@
+import { SeriesKind, type ShardDelta, type ShardStats } from '../../src/protocol.js';
+import { createParsedLine, parseStatsdLine, type ParsedLine } from '../parse/statsd-line.js';
+import { CounterStore } from './counter.js';
+import { GaugeStore } from './gauge.js';
+import { HistogramStore } from './histogram.js';
+import { SeriesTable, kindOfId, slotOfId } from './series-table.js';
+import { SetStore } from './set.js';
+import { countParseError, createShardStats } from './shard-stats.js';
+
+export interface ShardStateOptions {
+  /** Upper bounds of histogram buckets, in the unit observations end up in (seconds for ms). */
+  histogramBuckets: readonly number[];
+  /** More than one shard: gauge deltas must keep their stream positions (see gauge.ts). */
+  keepsGaugeOrder: boolean;
+}
+
+/** Line positions past this share one position; a record that long is never a datagram. */
+const MAX_LINE_INDEX = 65535;
+const LINES_PER_RECORD = 65536;
+
+/**
+ * What one shard has aggregated since the last cut: the series table (kept across epochs)
+ * and the per-epoch stores (emptied by `takeDelta`). Pure state, no I/O: the actor loop in
+ * shard.ts feeds it records and ships its deltas.
+ */
+export class ShardState {
+  readonly table = new SeriesTable();
+  readonly #counters = new CounterStore();
+  readonly #gauges: GaugeStore;
+  readonly #histograms: HistogramStore;
+  readonly #sets = new SetStore();
+  readonly #line: ParsedLine = createParsedLine();
+  #stats: ShardStats = createShardStats();
+
+  constructor(options: ShardStateOptions) {
+    this.#gauges = new GaugeStore({ keepsOrder: options.keepsGaugeOrder });
+    this.#histograms = new HistogramStore(options.histogramBuckets);
+  }
+
+  /**
+   * Parses and aggregates one record of StatsD text. `recordOrder` is the record's stream
+   * position ((seq - epochStartSeq) * 2^16); lines add their index to it.
+   */
+  ingestStatsd(text: string, transport: number, recordOrder: number): void {
+    let lineIndex = 0;
+    let start = 0;
+    while (start < text.length) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      const line = text.slice(start, end);
+      start = end + 1;
+
+      // A lone '\r' ends a line too; "\r\n" leaves an empty line, which is skipped.
+      if (line.includes('\r')) {
+        for (const part of line.split('\r')) {
+          this.#ingestLine(part, transport, recordOrder + Math.min(lineIndex++, MAX_LINE_INDEX));
+        }
+      } else {
+        this.#ingestLine(line, transport, recordOrder + Math.min(lineIndex++, MAX_LINE_INDEX));
+      }
+    }
+  }
+
+  /** Everything aggregated since the last call; the stores start over empty. */
+  takeDelta(shard: number, generation: number, epoch: number): ShardDelta {
+    this.#stats.droppedTags = this.table.tagProblems.dropped;
+    this.table.tagProblems.dropped = 0;
+    const delta: ShardDelta = {
+      shard,
+      generation,
+      epoch,
+      definitions: this.table.takeDefinitions(),
+      counters: this.#counters.drain(),
+      gauges: this.#gauges.drain(),
+      histograms: this.#histograms.drain(),
+      histogramStride: this.#histograms.stride,
+      sets: this.#sets.drain(),
+      stats: this.#stats,
+    };
+    this.#stats = createShardStats();
+    return delta;
+  }
+
+  #ingestLine(text: string, transport: number, order: number): void {
+    if (text.length === 0) return;
+    const stats = this.#stats;
+    stats.lines[transport]++;
+    const line = this.#line;
+    const reason = parseStatsdLine(text, line);
+    if (reason !== null) {
+      countParseError(stats, transport, reason);
+      return;
+    }
+    if (line.kind === 'event') {
+      stats.events++;
+      return;
+    }
+    if (line.kind === 'service_check') stats.serviceChecks++;
+
+    const id = this.table.resolve(line, order);
+    this.#store(id, line, order);
+  }
+
+  #store(id: number, line: ParsedLine, order: number): void {
+    const slot = slotOfId(id);
+    const values = line.values;
+    const count = line.valueCount;
+    switch (kindOfId(id)) {
+      // Sampling scales counters and histogram counts; gauges and sets ignore @rate.
+      case SeriesKind.Counter:
+        for (let i = 0; i < count; i++) this.#counters.add(slot, id, values[i] / line.sampleRate);
+        break;
+      case SeriesKind.Gauge:
+        for (let i = 0; i < count; i++) {
+          if (line.isDelta[i]) this.#gauges.add(id, values[i], order);
+          else this.#gauges.set(id, values[i], order);
+        }
+        break;
+      // Timers arrive in milliseconds; Prometheus histograms of time are in seconds.
+      case SeriesKind.Histogram: {
+        const weight = 1 / line.sampleRate;
+        const divisor = line.type === 'ms' ? 1000 : 1;
+        for (let i = 0; i < count; i++) {
+          this.#histograms.observe(slot, id, values[i] / divisor, weight);
+        }
+        break;
+      }
+      case SeriesKind.Set:
+        this.#sets.add(id, line.setMember);
+        this.#stats.samples++;
+        return;
+    }
+    this.#stats.samples += count;
+  }
+}
+
+export { LINES_PER_RECORD };

@@ -1,0 +1,124 @@
+import { performance } from 'node:perf_hooks';
+import type { MessagePort } from 'node:worker_threads';
+import { Packr } from 'msgpackr';
+import {
+  CONTROL_CUT_BASE_SLOT,
+  CONTROL_EPOCH_SLOT,
+  CONTROL_STOP_SLOT,
+  CUT_SLOTS,
+  RecordKind,
+  isSeqBefore,
+} from '../../src/ring/layout.js';
+import type { DeltaMessage } from '../../src/protocol.js';
+import { RingReader } from './ring-reader.js';
+import { LINES_PER_RECORD, ShardState, type ShardStateOptions } from './shard-state.js';
+
+export interface ShardOptions extends ShardStateOptions {
+  shard: number;
+  generation: number;
+  /** The epoch this generation starts in; the merger expects deltas from it on. */
+  startEpoch: number;
+  ring: SharedArrayBuffer;
+  control: SharedArrayBuffer;
+  mergerPort: MessagePort;
+}
+
+// Work for at most this long before giving the event loop a turn (messages, timers).
+const SLICE_MS = 10;
+// Sleep bound when idle; a doorbell or a flush tick wakes the shard sooner.
+const IDLE_WAIT_MS = 250;
+
+const packr = new Packr({ moreTypes: true, useRecords: false });
+
+/**
+ * The shard actor: the only reader of its ring and the only owner of its state. It parses
+ * records in ring order and, at every flush cut, ships what it aggregated to the merger.
+ *
+ * An epoch closes in one of two ways:
+ *  - the next record's seq is at or past the cut the main thread published for it;
+ *  - the ring is empty and the cut was published before HEAD was read, so every record
+ *    before the cut has been consumed.
+ * EPOCH is read once before HEAD (for the second rule) and once after (for the first):
+ * a record visible in HEAD was written after any cut that precedes it was published.
+ */
+export class Shard {
+  readonly #options: ShardOptions;
+  readonly #reader: RingReader;
+  readonly #control: Int32Array;
+  readonly #state: ShardState;
+  #epoch: number;
+  #epochStartSeq: number;
+
+  constructor(options: ShardOptions) {
+    this.#options = options;
+    this.#reader = new RingReader(options.ring);
+    this.#control = new Int32Array(options.control);
+    this.#state = new ShardState(options);
+    this.#epoch = options.startEpoch;
+    this.#epochStartSeq = this.#cutOf(options.startEpoch);
+  }
+
+  /** Runs until the main thread sets STOP and everything before the final cut is shipped. */
+  async run(): Promise<void> {
+    for (;;) {
+      const publishedBefore = Atomics.load(this.#control, CONTROL_EPOCH_SLOT);
+      const isStopping = Atomics.load(this.#control, CONTROL_STOP_SLOT) === 1;
+      this.#reader.refresh();
+      const publishedAfter = Atomics.load(this.#control, CONTROL_EPOCH_SLOT);
+
+      const hasMore = this.#drain(publishedBefore, publishedAfter);
+      if (hasMore) {
+        await yieldToEventLoop();
+      } else if (isStopping && this.#epoch >= publishedBefore) {
+        return;
+      } else {
+        await this.#reader.waitForData(IDLE_WAIT_MS);
+      }
+    }
+  }
+
+  /** Processes records for one time slice. True when records are left for the next slice. */
+  #drain(publishedBefore: number, publishedAfter: number): boolean {
+    const sliceEnd = performance.now() + SLICE_MS;
+    for (let n = 1; ; n++) {
+      const record = this.#reader.peek();
+      if (record === null) {
+        while (this.#epoch < publishedBefore) this.#closeEpoch();
+        return false;
+      }
+      while (this.#epoch < publishedAfter && !isSeqBefore(record.seq, this.#cutOf(this.#epoch + 1))) {
+        this.#closeEpoch();
+      }
+
+      this.#ingest(record.kind, record.seq, record.payload);
+      this.#reader.release();
+      if ((n & 63) === 0 && performance.now() > sliceEnd) return true;
+    }
+  }
+
+  #ingest(kind: number, seq: number, payload: Buffer): void {
+    const transport = kind === RecordKind.StatsdTcp ? 1 : 0;
+    const recordOrder = ((seq - this.#epochStartSeq) >>> 0) * LINES_PER_RECORD;
+    this.#state.ingestStatsd(payload.toString('utf8'), transport, recordOrder);
+  }
+
+  #closeEpoch(): void {
+    const { shard, generation, mergerPort } = this.#options;
+    const delta = this.#state.takeDelta(shard, generation, this.#epoch);
+    // Copy out of msgpackr's reusable buffer so the bytes can be transferred, not cloned.
+    const payload = new Uint8Array(packr.pack(delta));
+    const message: DeltaMessage = { kind: 'delta', shard, epoch: this.#epoch, payload };
+    mergerPort.postMessage(message, [payload.buffer]);
+
+    this.#epochStartSeq = this.#cutOf(this.#epoch + 1);
+    this.#epoch++;
+  }
+
+  #cutOf(epoch: number): number {
+    return Atomics.load(this.#control, CONTROL_CUT_BASE_SLOT + (epoch % CUT_SLOTS)) >>> 0;
+  }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
