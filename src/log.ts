@@ -8,7 +8,10 @@ export type { Logger };
  * fixed text, values go in fields (err, component, worker, shard, peer, bytes, count,
  * reason, durationMs, address, port). JSON on stdout, or pretty text when stdout is a TTY.
  */
-export function createRootLogger(level: LogLevel, isPretty = process.stdout.isTTY === true): Logger {
+export function createRootLogger(
+  level: LogLevel,
+  isPretty = process.stdout.isTTY === true,
+): Logger {
   const options = { level, base: { pid: process.pid } };
   if (!isPretty) return pino(options);
   return pino({

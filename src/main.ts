@@ -14,7 +14,7 @@ import type { Logger } from './log.js';
 import { MergerThread } from './pool/merger-thread.js';
 import { ShardPool } from './pool/shard-pool.js';
 import { FlushControl } from './ring/flush-control.js';
-import { createRingBuffer } from './ring/layout.js';
+import { CUT_SLOTS, createRingBuffer } from './ring/layout.js';
 import { RingDispatcher } from './ring/ring-dispatcher.js';
 import { VERSION } from './version.js';
 
@@ -26,8 +26,11 @@ export interface Daemon {
   stop(): Promise<void>;
 }
 
-// A shard more than this many flushes behind no longer holds the exposition back.
-const MAX_WAIT_EPOCHS = 5;
+// How long a slow shard may hold the exposition back: five flushes, but never under five
+// seconds (a GC pause or a busy host at short intervals) nor past half the cut slots.
+function maxWaitEpochs(flushIntervalMs: number): number {
+  return Math.min(CUT_SLOTS / 2, Math.max(5, Math.ceil(5000 / flushIntervalMs)));
+}
 
 /**
  * Wiring only: config → rings → merger → shards → listeners → flush clock.
@@ -47,7 +50,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
     version: VERSION,
     httpEngine: engine.name,
     histogramBuckets: config.buckets,
-    maxWaitEpochs: MAX_WAIT_EPOCHS,
+    maxWaitEpochs: maxWaitEpochs(config.flushIntervalMs),
     onExposition: (exposition) => {
       cache.accept(exposition);
       if (exposition.epoch >= 0) firstMergedEpochSeen = true;
@@ -59,7 +62,8 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
     rings,
     control: flush.buffer,
     histogramBuckets: config.buckets,
-    attach: (shard, generation, fromEpoch, port) => merger.attach(shard, generation, fromEpoch, port),
+    attach: (shard, generation, fromEpoch, port) =>
+      merger.attach(shard, generation, fromEpoch, port),
     currentEpoch: () => flush.epoch,
     onRestart: () => counters.workerRestarts++,
     log: log.child({ component: 'shard' }),
@@ -145,7 +149,10 @@ function warnIfExposed(config: DaemonConfig, log: Logger): void {
   ];
   for (const [listener, address] of listeners) {
     if (address !== null && !isLoopback(address)) {
-      log.warn({ listener, address: address.host, port: address.port }, 'listening beyond loopback');
+      log.warn(
+        { listener, address: address.host, port: address.port },
+        'listening beyond loopback',
+      );
     }
   }
 }

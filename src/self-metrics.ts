@@ -94,12 +94,7 @@ export const SELF_METRICS = {
     ['worker'],
     'Bytes waiting in each worker ring at the last flush.',
   ),
-  ringCapacityBytes: spec(
-    'catalyst_ring_capacity_bytes',
-    'gauge',
-    [],
-    'Size of each worker ring.',
-  ),
+  ringCapacityBytes: spec('catalyst_ring_capacity_bytes', 'gauge', [], 'Size of each worker ring.'),
   tcpConnections: spec(
     'catalyst_ingest_tcp_connections_total',
     'counter',

@@ -32,7 +32,9 @@ export function parseListenAddress(text: string): ListenAddress | null {
 
 export function formatListenAddress(address: ListenAddress | null): string {
   if (address === null) return 'off';
-  return isIP(address.host) === 6 ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
+  return isIP(address.host) === 6
+    ? `[${address.host}]:${address.port}`
+    : `${address.host}:${address.port}`;
 }
 
 /** Loopback only: 127.0.0.0/8, ::1 and localhost. Anything else is reachable from outside. */

@@ -2,10 +2,10 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ConfigError } from '../errors.js';
 import type { DaemonConfig } from './config.js';
 import { OPTIONS, type OptionSpec } from './options.js';
+import { validateCombination } from './validate.js';
 
 export type CommandLineOutcome =
-  | { kind: 'run'; config: DaemonConfig }
-  | { kind: 'exit'; exitCode: number };
+  { kind: 'run'; config: DaemonConfig } | { kind: 'exit'; exitCode: number };
 
 export interface CommandLineIo {
   writeOut: (text: string) => void;
@@ -100,6 +100,7 @@ function toConfig(program: Command): DaemonConfig {
     }
     config[spec.key] = spec.parse(text);
   }
+  validateCombination(config as unknown as DaemonConfig);
   return config as unknown as DaemonConfig;
 }
 

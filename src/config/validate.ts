@@ -1,5 +1,11 @@
-import { MAX_RING_BYTES, MIN_RING_BYTES, isPowerOfTwo } from '../ring/layout.js';
-import { LOG_LEVELS, type LogLevel } from './config.js';
+import { ConfigError } from '../errors.js';
+import {
+  MAX_RING_BYTES,
+  MIN_RING_BYTES,
+  RECORD_HEADER_BYTES,
+  isPowerOfTwo,
+} from '../ring/layout.js';
+import { LOG_LEVELS, type DaemonConfig, type LogLevel } from './config.js';
 import { parseListenAddress, type ListenAddress } from './listen-address.js';
 
 /**
@@ -51,4 +57,15 @@ export function parseLogLevel(text: string): LogLevel {
 export function parseHttpEngine(text: string): 'auto' | 'node' {
   if (text !== 'auto' && text !== 'node') throw new Error('expected auto or node');
   return text;
+}
+
+/** Checks that need more than one option. Throws ConfigError naming both. */
+export function validateCombination(config: DaemonConfig): void {
+  const largestRecord = config.ringBytes / 2 - RECORD_HEADER_BYTES;
+  if (config.tcpMaxLineBytes > largestRecord) {
+    throw new ConfigError(
+      `--tcp-max-line-bytes must be at most half of --ring-bytes minus ${RECORD_HEADER_BYTES} ` +
+        `(${largestRecord}), got ${config.tcpMaxLineBytes}`,
+    );
+  }
 }

@@ -68,7 +68,10 @@ function versionOf(packageName: string): string {
     while (directory !== dirname(directory)) {
       const manifest = join(directory, 'package.json');
       if (existsSync(manifest)) {
-        const parsed = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version?: string };
+        const parsed = JSON.parse(readFileSync(manifest, 'utf8')) as {
+          name?: string;
+          version?: string;
+        };
         if (parsed.name !== undefined) return parsed.version ?? 'unknown';
       }
       directory = dirname(directory);

@@ -3,9 +3,7 @@
  * binding or node:http, see engine.ts). Routes never touch an engine's own objects.
  */
 export type BodyResult =
-  | { kind: 'body'; bytes: Buffer }
-  | { kind: 'too_large' }
-  | { kind: 'aborted' };
+  { kind: 'body'; bytes: Buffer } | { kind: 'too_large' } | { kind: 'aborted' };
 
 export interface HttpExchange {
   /** Upper case: GET, POST, ... */

@@ -18,7 +18,9 @@ export function createMetricsRoute(cache: ExpositionCache): (exchange: HttpExcha
       return;
     }
     // OpenMetrics when it arrives in time; the text format otherwise, which Prometheus reads too.
-    void cache.openMetrics().then((exposition) => serve(exchange, exposition ?? cache.text, isGzip));
+    void cache
+      .openMetrics()
+      .then((exposition) => serve(exchange, exposition ?? cache.text, isGzip));
   };
 }
 

@@ -22,7 +22,8 @@ function parsePreferences(header: string): Preference[] {
 
 /** OpenMetrics when the client ranks it above (or equal to) the Prometheus text format. */
 export function prefersOpenMetrics(accept: string): boolean {
-  if (!accept.includes('openmetrics')) return false;
+  // Media types are case-insensitive; the pre-check must be too.
+  if (!/openmetrics/i.test(accept)) return false;
   let openMetrics = 0;
   let text = 0;
   for (const { token, quality } of parsePreferences(accept)) {
@@ -33,9 +34,13 @@ export function prefersOpenMetrics(accept: string): boolean {
 }
 
 export function acceptsGzip(acceptEncoding: string): boolean {
-  if (!acceptEncoding.includes('gzip') && !acceptEncoding.includes('*')) return false;
+  if (!/gzip|\*/i.test(acceptEncoding)) return false;
+  // A gzip entry decides; `*` speaks only for codings the header does not name.
+  let gzip = -1;
+  let any = -1;
   for (const { token, quality } of parsePreferences(acceptEncoding)) {
-    if ((token === 'gzip' || token === '*') && quality > 0) return true;
+    if (token === 'gzip') gzip = Math.max(gzip, quality);
+    else if (token === '*') any = Math.max(any, quality);
   }
-  return false;
+  return (gzip >= 0 ? gzip : any) > 0;
 }

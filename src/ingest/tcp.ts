@@ -83,7 +83,7 @@ function handleConnection(
     const complete: Buffer =
       pending === null ? chunk : Buffer.concat([pending, chunk.subarray(0, lastNewline + 1)]);
     const completeEnd = pending === null ? lastNewline + 1 : complete.length;
-    dispatcher.dispatch(RecordKind.StatsdTcp, TRANSPORT_TCP, complete, 0, completeEnd);
+    dispatcher.dispatchLines(RecordKind.StatsdTcp, TRANSPORT_TCP, complete, 0, completeEnd);
 
     // Copy the tail: a view would pin the whole chunk until the line completes.
     const tailBytes = chunk.length - (lastNewline + 1);
@@ -97,7 +97,9 @@ function handleConnection(
 
   // A stream may end without a final newline; its last line still counts.
   socket.on('end', () => {
-    if (pending !== null) dispatcher.dispatch(RecordKind.StatsdTcp, TRANSPORT_TCP, pending, 0, pending.length);
+    if (pending !== null) {
+      dispatcher.dispatchLines(RecordKind.StatsdTcp, TRANSPORT_TCP, pending, 0, pending.length);
+    }
     pending = null;
     socket.end();
   });

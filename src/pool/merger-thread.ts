@@ -1,7 +1,13 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Logger } from '../log.js';
-import type { Exposition, ExpositionFormat, MergerInbound, MergerOutbound, MergerTick } from '../protocol.js';
+import type {
+  Exposition,
+  ExpositionFormat,
+  MergerInbound,
+  MergerOutbound,
+  MergerTick,
+} from '../protocol.js';
 
 export interface MergerThreadOptions {
   version: string;
@@ -53,7 +59,10 @@ export class MergerThread {
       { transferList: [port2] as never },
     );
     task.catch((err: unknown) => options.log.error({ err }, 'merger failed'));
-    await Promise.race([ready, task.then(() => Promise.reject(new Error('merger exited at start')))]);
+    await Promise.race([
+      ready,
+      task.then(() => Promise.reject(new Error('merger exited at start'))),
+    ]);
     return new MergerThread(port1, pool, task);
   }
 

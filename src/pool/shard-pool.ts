@@ -68,7 +68,12 @@ export class ShardPool {
     await this.#pool.destroy();
   }
 
-  async #run(shard: number, generation: number, startEpoch: number, failures: number): Promise<void> {
+  async #run(
+    shard: number,
+    generation: number,
+    startEpoch: number,
+    failures: number,
+  ): Promise<void> {
     const { port1, port2 } = new MessageChannel();
     this.#options.attach(shard, generation, startEpoch, port2);
     const task: ShardTaskOptions = {
@@ -85,12 +90,20 @@ export class ShardPool {
       await this.#pool.run(task, { transferList: [port1] as never });
     } catch (err) {
       if (this.#isStopping) return;
-      this.#options.log.error({ err, shard, generation }, 'shard failed; starting a new generation');
+      this.#options.log.error(
+        { err, shard, generation },
+        'shard failed; starting a new generation',
+      );
       this.#options.onRestart(shard);
       // Back off when a shard keeps failing, so a poison record cannot spin a core.
       await delay(Math.min(MAX_RESTART_DELAY_MS, 50 * 2 ** failures));
       if (this.#isStopping) return;
-      this.#running[shard] = this.#run(shard, generation + 1, this.#options.currentEpoch(), failures + 1);
+      this.#running[shard] = this.#run(
+        shard,
+        generation + 1,
+        this.#options.currentEpoch(),
+        failures + 1,
+      );
     }
   }
 }

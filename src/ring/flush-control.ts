@@ -31,7 +31,11 @@ export class FlushControl {
   cut(): number {
     const closed = this.#epoch;
     const next = closed + 1;
-    Atomics.store(this.#slots, CONTROL_CUT_BASE_SLOT + (next % CUT_SLOTS), this.#dispatcher.nextSeq | 0);
+    Atomics.store(
+      this.#slots,
+      CONTROL_CUT_BASE_SLOT + (next % CUT_SLOTS),
+      this.#dispatcher.nextSeq | 0,
+    );
     Atomics.store(this.#slots, CONTROL_EPOCH_SLOT, next);
     this.#epoch = next;
     for (const writer of this.#dispatcher.writers) writer.ring();

@@ -2,6 +2,8 @@ import type { IngestCounters } from '../ingest/ingest-counters.js';
 import type { RecordKind } from './layout.js';
 import { RingWriter } from './ring-writer.js';
 
+const NEWLINE = 0x0a;
+
 /**
  * Hands each datagram or TCP chunk to one worker ring, stamping it with the next stream
  * sequence number. Rings are tried round-robin; a full ring passes the record to the next,
@@ -23,7 +25,13 @@ export class RingDispatcher {
     return this.#seq;
   }
 
-  dispatch(kind: RecordKind, transport: number, bytes: Uint8Array, start: number, end: number): boolean {
+  dispatch(
+    kind: RecordKind,
+    transport: number,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+  ): boolean {
     const writers = this.writers;
     for (let attempt = 0; attempt < writers.length; attempt++) {
       const writer = writers[this.#next];
@@ -37,6 +45,30 @@ export class RingDispatcher {
     this.#counters.ringDroppedMessages[transport]++;
     this.#counters.ringDroppedBytes[transport] += end - start;
     return false;
+  }
+
+  /**
+   * Like `dispatch`, for text made of whole lines that may be longer than one record can
+   * hold (a TCP chunk plus a long pending line): split at newlines into records that fit.
+   */
+  dispatchLines(
+    kind: RecordKind,
+    transport: number,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+  ): void {
+    const limit = this.writers[0].maxPayloadBytes;
+    let from = start;
+    while (end - from > limit) {
+      const cut = bytes.lastIndexOf(NEWLINE, from + limit - 1);
+      // A line longer than a record cannot occur (the config keeps --tcp-max-line-bytes
+      // under half a ring); if it did, it is cut, and its halves fail to parse, counted.
+      const to = cut < from ? from + limit : cut + 1;
+      this.dispatch(kind, transport, bytes, from, to);
+      from = to;
+    }
+    if (from < end) this.dispatch(kind, transport, bytes, from, end);
   }
 
   usedBytes(): number[] {

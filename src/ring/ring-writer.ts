@@ -49,7 +49,8 @@ export class RingWriter {
     if (payloadBytes > this.maxPayloadBytes) return false;
 
     let head = this.#head;
-    const free = this.capacityBytes - ((head - (Atomics.load(this.#header, TAIL_SLOT) >>> 0)) >>> 0);
+    const free =
+      this.capacityBytes - ((head - (Atomics.load(this.#header, TAIL_SLOT) >>> 0)) >>> 0);
     let position = head & this.#mask;
     const untilEnd = this.capacityBytes - position;
 

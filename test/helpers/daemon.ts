@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
+import http, { type IncomingHttpHeaders } from 'node:http';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseExposition, type ExpositionSample } from './exposition.js';
@@ -15,6 +16,16 @@ export interface RunningDaemon {
   baseUrl: string;
   scrape(headers?: Record<string, string>): Promise<string>;
   samples(): Promise<ExpositionSample[]>;
+  /** GET /metrics with nothing decoded: the body exactly as sent (gzip stays gzip). */
+  scrapeRaw(headers?: Record<string, string>): Promise<RawResponse>;
+  /**
+   * Scrapes until `isDone` accepts the samples (bounded), and returns those samples. For
+   * figures that hold for one flush interval only, such as a set's distinct count.
+   */
+  waitForSamples(
+    isDone: (samples: ExpositionSample[]) => boolean,
+    describe: string,
+  ): Promise<ExpositionSample[]>;
   /** Waits until an exposition rendered after now is served (one flush or more). */
   nextFlush(): Promise<void>;
   sendUdp(payload: string | Buffer): Promise<void>;
@@ -22,6 +33,14 @@ export interface RunningDaemon {
   /** SIGTERM, then resolves with the exit code. */
   stop(): Promise<number | null>;
 }
+
+export interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+const WAIT_TIMEOUT_MS = 10_000;
 
 /**
  * Starts the built daemon (dist/) as a child process on ephemeral 127.0.0.1 ports and
@@ -83,6 +102,16 @@ export async function startDaemon(args: string[] = []): Promise<RunningDaemon> {
     baseUrl,
     scrape,
     samples: async () => parseExposition(await scrape()),
+    scrapeRaw: (headers = {}) => getRaw(`${baseUrl}/metrics`, headers),
+    async waitForSamples(isDone, describe) {
+      const deadline = Date.now() + WAIT_TIMEOUT_MS;
+      for (;;) {
+        const samples = parseExposition(await scrape());
+        if (isDone(samples)) return samples;
+        if (Date.now() > deadline) throw new Error(`not within ${WAIT_TIMEOUT_MS} ms: ${describe}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
     async nextFlush() {
       // Two more merges than now: the first may have started before the caller's send.
       const target = (await flushesRendered()) + 2;
@@ -123,6 +152,22 @@ export function sendTcp(port: number, payload: string | Buffer): Promise<void> {
     const socket = net.connect(port, '127.0.0.1', () => socket.end(payload));
     socket.on('close', () => resolve());
     socket.on('error', reject);
+  });
+}
+
+function getRaw(url: string, headers: Record<string, string>): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const body = Buffer.concat(chunks);
+        resolve({ status: response.statusCode!, headers: response.headers, body });
+      });
+      response.on('error', reject);
+    });
+    request.setTimeout(WAIT_TIMEOUT_MS, () => request.destroy(new Error(`no answer from ${url}`)));
+    request.on('error', reject);
   });
 }
 

@@ -14,7 +14,11 @@ export function parseExposition(text: string): ExpositionSample[] {
     if (line === '' || line.startsWith('#')) continue;
     const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$/.exec(line);
     if (match === null) throw new Error(`unparseable exposition line: ${line}`);
-    samples.push({ name: match[1], labels: parseLabels(match[3] ?? ''), value: parseValue(match[4]) });
+    samples.push({
+      name: match[1],
+      labels: parseLabels(match[3] ?? ''),
+      value: parseValue(match[4]),
+    });
   }
   return samples;
 }
@@ -42,7 +46,9 @@ export function valueOf(
   labels: Record<string, string> = {},
 ): number | undefined {
   const wanted = JSON.stringify(sortKeys(labels));
-  const found = samples.filter((s) => s.name === name && JSON.stringify(sortKeys(s.labels)) === wanted);
+  const found = samples.filter(
+    (s) => s.name === name && JSON.stringify(sortKeys(s.labels)) === wanted,
+  );
   if (found.length > 1) throw new Error(`${found.length} samples for ${name} ${wanted}`);
   return found[0]?.value;
 }

@@ -87,9 +87,10 @@ export abstract class Family<S extends { labels: Labels }> {
 }
 
 /**
- * Exposed as `<name>_total` in the text format. In OpenMetrics the family is `<name>` and
- * the registry adds `_total` to each sample, so a name already ending in `_total` is
- * declared without it there.
+ * `baseName` has had one `_total` taken off already (name-claims.ts claims the names from
+ * it). Exposed as `<base>_total` in the text format. In OpenMetrics the family is `<base>`
+ * and the registry adds `_total` to each sample. Strip nothing more here: `x_total_total`
+ * has base `x_total`, and declaring it as `x` would take a name no claim covers.
  */
 export class CounterFamily extends Family<ScalarSeries> {
   get type(): FamilyType {
@@ -97,8 +98,7 @@ export class CounterFamily extends Family<ScalarSeries> {
   }
 
   familyName(format: ExpositionFormat): string {
-    const bare = this.baseName.endsWith('_total') ? this.baseName.slice(0, -6) : this.baseName;
-    return format === 'openmetrics' ? bare : `${bare}_total`;
+    return format === 'openmetrics' ? this.baseName : `${this.baseName}_total`;
   }
 
   protected values(): SampleValue[] {

@@ -135,7 +135,9 @@ export class Merger {
     const outcome = foldEpoch(this.#store, deltas, { isLate });
     for (const delta of deltas) this.#self.addShardStats(delta.stats);
     if (outcome.typeConflictSamples > 0) {
-      this.#self.counter('samplesDropped').inc({ reason: 'type_conflict' }, outcome.typeConflictSamples);
+      this.#self
+        .counter('samplesDropped')
+        .inc({ reason: 'type_conflict' }, outcome.typeConflictSamples);
     }
     this.#self.histogram('mergeDuration').observe((performance.now() - started) / 1000);
   }
@@ -163,8 +165,12 @@ export class Merger {
   async #renderOne(format: ExpositionFormat, epoch: number): Promise<void> {
     const started = performance.now();
     const rendered = await renderExposition(this.#registries[format]);
-    this.#self.histogram('renderDuration').observe({ format }, (performance.now() - started) / 1000);
-    this.#self.gauge('expositionBytes').set({ format, encoding: 'identity' }, rendered.plain.length);
+    this.#self
+      .histogram('renderDuration')
+      .observe({ format }, (performance.now() - started) / 1000);
+    this.#self
+      .gauge('expositionBytes')
+      .set({ format, encoding: 'identity' }, rendered.plain.length);
     this.#self.gauge('expositionBytes').set({ format, encoding: 'gzip' }, rendered.gzip.length);
 
     const message: Exposition = { kind: 'exposition', epoch, format, ...rendered };

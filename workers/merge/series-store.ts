@@ -26,7 +26,8 @@ export interface FamilyRegistrar {
   register(views: { text: RegistryView; openmetrics: RegistryView }): void;
 }
 
-const SERVICE_CHECK_HELP = 'DogStatsD service check status: 0 ok, 1 warning, 2 critical, 3 unknown.';
+const SERVICE_CHECK_HELP =
+  'DogStatsD service check status: 0 ok, 1 warning, 2 critical, 3 unknown.';
 
 /**
  * The merged series of everything pushed, grouped into families, and the per-shard tables
@@ -78,7 +79,11 @@ export class SeriesStore {
 
   #refsOf(shard: number, generation: number): ShardRefs {
     let refs = this.#refs.get(shard);
-    // A new generation of a shard numbers its series from scratch.
+    // A new generation of a shard numbers its series from scratch. A late delta of a
+    // replaced generation must not wipe its successor's table: its ids go nowhere.
+    if (refs !== undefined && generation < refs.generation) {
+      return { generation, bySlot: [[], [], [], []] };
+    }
     if (refs === undefined || refs.generation !== generation) {
       refs = { generation, bySlot: [[], [], [], []] };
       this.#refs.set(shard, refs);
@@ -116,7 +121,8 @@ export class SeriesStore {
     if (existing !== undefined) return existing;
     if (!this.claims.claim(owner, names)) return null;
 
-    const help = name === 'service_check_status' ? SERVICE_CHECK_HELP : `StatsD ${kindName(kind)} ${name}`;
+    const help =
+      name === 'service_check_status' ? SERVICE_CHECK_HELP : `StatsD ${kindName(kind)} ${name}`;
     let family: Family<ScalarSeries> | Family<HistogramSeries>;
     if (kind === SeriesKind.Counter) family = new CounterFamily(counterBaseName(name), help);
     else if (kind === SeriesKind.Histogram) {
@@ -126,7 +132,10 @@ export class SeriesStore {
       if (kind === SeriesKind.Set) this.setFamilies.add(family as GaugeFamily);
     }
     this.families.set(owner, family);
-    this.#registrar.register({ text: family.view('text'), openmetrics: family.view('openmetrics') });
+    this.#registrar.register({
+      text: family.view('text'),
+      openmetrics: family.view('openmetrics'),
+    });
     return family;
   }
 }

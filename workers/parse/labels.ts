@@ -15,7 +15,11 @@ export interface TagProblems {
  * DogStatsD `k:v,k2:v2` (only the first ':' separates) and InfluxDB `k=v,k2=v2` together.
  * A key given twice keeps its last value, the DogStatsD tags winning over the Influx ones.
  */
-export function buildLabels(influxTags: string, dogTags: string, problems: TagProblems): LabelPairs {
+export function buildLabels(
+  influxTags: string,
+  dogTags: string,
+  problems: TagProblems,
+): LabelPairs {
   const byName = new Map<string, string>();
   if (influxTags !== '') addTags(influxTags, '=', byName, problems);
   if (dogTags !== '') addTags(dogTags, ':', byName, problems);

@@ -50,6 +50,7 @@ export function createParsedLine(): ParsedLine {
 
 const CODE_PLUS = 43;
 const CODE_MINUS = 45;
+const CODE_PIPE = 124;
 const SERVICE_CHECK_PREFIX = '_sc|';
 const EVENT_PREFIX = '_e{';
 
@@ -63,8 +64,9 @@ export function parseStatsdLine(line: string, out: ParsedLine): ParseReason | nu
 
   const colon = line.indexOf(':');
   if (colon <= 0) return 'malformed_line';
-  const firstPipe = line.indexOf('|', colon + 1);
-  if (firstPipe < 0) return 'malformed_line';
+  // A '|' before the first ':' is a line without a value whose first ':' sits in its tags.
+  const firstPipe = line.indexOf('|');
+  if (firstPipe < colon) return 'malformed_line';
 
   // Type: the field after the first pipe.
   let typeEnd = line.indexOf('|', firstPipe + 1);
@@ -143,9 +145,10 @@ function readValues(
     const value = parseDecimal(line, start, end);
     if (!Number.isFinite(value)) return 'bad_value';
 
-    // Counters only go up; a negative increment would make Prometheus see a reset.
+    // Counters only go up; a negative increment would make Prometheus see a reset. The sign
+    // is checked, not the value, so "-0" is refused like any other decrement.
     const first = line.charCodeAt(start);
-    if (type === 'c' && value < 0) return 'bad_value';
+    if (type === 'c' && first === CODE_MINUS) return 'bad_value';
     out.values[count] = value;
     out.isDelta[count] = type === 'g' && (first === CODE_PLUS || first === CODE_MINUS);
     count++;
@@ -200,17 +203,47 @@ function parseServiceCheck(line: string, out: ParsedLine): ParseReason | null {
   return null;
 }
 
-/** `_e{3,4}:titl|text`: checked for shape and counted; events have no Prometheus form. */
+/**
+ * `_e{4,4}:titl|text[|...]`: checked for shape and counted; events have no Prometheus form.
+ * The lengths are UTF-8 bytes and must match: a datagram cut inside the text is refused.
+ */
 function parseEvent(line: string, out: ParsedLine): ParseReason | null {
   const close = line.indexOf('}:', EVENT_PREFIX.length);
   if (close < 0) return 'malformed_line';
   const comma = line.indexOf(',', EVENT_PREFIX.length);
   if (comma < 0 || comma > close) return 'malformed_line';
+
   const titleLength = parseDecimal(line, EVENT_PREFIX.length, comma);
   const textLength = parseDecimal(line, comma + 1, close);
   if (!(Number.isInteger(titleLength) && titleLength > 0)) return 'malformed_line';
   if (!(Number.isInteger(textLength) && textLength >= 0)) return 'malformed_line';
+
+  const titleEnd = skipUtf8Bytes(line, close + 2, titleLength);
+  if (titleEnd < 0 || line.charCodeAt(titleEnd) !== CODE_PIPE) return 'malformed_line';
+  const textEnd = skipUtf8Bytes(line, titleEnd + 1, textLength);
+  if (textEnd < 0) return 'malformed_line';
+  if (textEnd < line.length && line.charCodeAt(textEnd) !== CODE_PIPE) return 'malformed_line';
   out.kind = 'event';
   out.valueCount = 0;
   return null;
+}
+
+/**
+ * The index `byteCount` UTF-8 bytes after `start`, or -1 when the line is shorter or a
+ * character straddles the end. A surrogate pair is one 4-byte character.
+ */
+function skipUtf8Bytes(line: string, start: number, byteCount: number): number {
+  let i = start;
+  let bytes = 0;
+  while (bytes < byteCount && i < line.length) {
+    const c = line.charCodeAt(i);
+    const isPair = c >= 0xd800 && c <= 0xdbff && isLowSurrogate(line.charCodeAt(i + 1));
+    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : isPair ? 4 : 3;
+    i += isPair ? 2 : 1;
+  }
+  return bytes === byteCount ? i : -1;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }

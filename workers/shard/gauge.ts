@@ -24,7 +24,6 @@ interface GaugeEpochState {
 
 const LINES_PER_RECORD = 65536;
 
-
 export class GaugeStore {
   #states = new Map<number, GaugeEpochState>();
   readonly #keepsOrder: boolean;

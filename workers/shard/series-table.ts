@@ -1,6 +1,6 @@
 import { SeriesKind, type SeriesDefinition } from '../../src/protocol.js';
 import { buildLabels, type TagProblems } from '../parse/labels.js';
-import { sanitizeMetricName } from '../parse/sanitize.js';
+import { sanitizeLabelValue, sanitizeMetricName } from '../parse/sanitize.js';
 import type { ParsedLine } from '../parse/statsd-line.js';
 
 /**
@@ -27,7 +27,13 @@ const KIND_OF_RAW_TYPE: Record<RawType, SeriesKind> = {
 
 interface Spellings {
   untaggedId: number;
-  taggedIds: Map<string, number> | null;
+  tagged: Map<string, TaggedSpelling> | null;
+}
+
+interface TaggedSpelling {
+  id: number;
+  /** Tags building the labels dropped; counted again for every line of this spelling. */
+  droppedTags: number;
 }
 
 export function kindOfId(id: number): SeriesKind {
@@ -55,7 +61,7 @@ export class SeriesTable {
     const byName = this.#byRawType[RAW_TYPES.indexOf(rawType)];
     let spellings = byName.get(line.name);
     if (spellings === undefined) {
-      spellings = { untaggedId: -1, taggedIds: null };
+      spellings = { untaggedId: -1, tagged: null };
       byName.set(detachString(line.name), spellings);
     }
 
@@ -64,13 +70,19 @@ export class SeriesTable {
       return spellings.untaggedId;
     }
 
-    const tagText =
-      line.influxTags === '' ? line.dogTags : `${line.influxTags}\u0000${line.dogTags}`;
-    spellings.taggedIds ??= new Map();
-    const known = spellings.taggedIds.get(tagText);
-    if (known !== undefined) return known;
+    // '|' joins the two tag texts: neither can hold one, while NUL may arrive in either.
+    const tagText = line.influxTags === '' ? line.dogTags : `${line.influxTags}|${line.dogTags}`;
+    spellings.tagged ??= new Map();
+    const known = spellings.tagged.get(tagText);
+    if (known !== undefined) {
+      this.tagProblems.dropped += known.droppedTags;
+      return known.id;
+    }
+
+    const droppedBefore = this.tagProblems.dropped;
     const id = this.#define(line, rawType, order);
-    spellings.taggedIds.set(detachString(tagText), id);
+    const droppedTags = this.tagProblems.dropped - droppedBefore;
+    spellings.tagged.set(detachString(tagText), { id, droppedTags });
     return id;
   }
 
@@ -86,7 +98,7 @@ export class SeriesTable {
     const isServiceCheck = rawType === 'sc';
     const name = isServiceCheck ? SERVICE_CHECK_METRIC : sanitizeMetricName(line.name);
     const pairs = buildLabels(line.influxTags, line.dogTags, this.tagProblems);
-    if (isServiceCheck) setLabel(pairs, 'check', detachString(line.name));
+    if (isServiceCheck) setLabel(pairs, 'check', sanitizeLabelValue(detachString(line.name)));
     const labels = pairs.flat();
 
     const canonicalKey = `${kind}\u0000${name}\u0000${labels.join('\u0000')}`;

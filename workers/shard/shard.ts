@@ -86,7 +86,10 @@ export class Shard {
         while (this.#epoch < publishedBefore) this.#closeEpoch();
         return false;
       }
-      while (this.#epoch < publishedAfter && !isSeqBefore(record.seq, this.#cutOf(this.#epoch + 1))) {
+      while (
+        this.#epoch < publishedAfter &&
+        !isSeqBefore(record.seq, this.#cutOf(this.#epoch + 1))
+      ) {
         this.#closeEpoch();
       }
 
@@ -98,7 +101,9 @@ export class Shard {
 
   #ingest(kind: number, seq: number, payload: Buffer): void {
     const transport = kind === RecordKind.StatsdTcp ? 1 : 0;
-    const recordOrder = ((seq - this.#epochStartSeq) >>> 0) * LINES_PER_RECORD;
+    // Signed: a new generation first reads what its failed predecessor left in the ring,
+    // records of earlier epochs, which must sort before this epoch's own.
+    const recordOrder = ((seq - this.#epochStartSeq) | 0) * LINES_PER_RECORD;
     this.#state.ingestStatsd(payload.toString('utf8'), transport, recordOrder);
   }
 

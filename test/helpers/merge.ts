@@ -1,0 +1,103 @@
+import client from 'prom-client';
+import {
+  SeriesKind,
+  type MergerTick,
+  type SeriesDefinition,
+  type ShardDelta,
+} from '../../src/protocol.js';
+import { SELF_METRICS } from '../../src/self-metrics.js';
+import { NameClaims, namesOfSelfMetric } from '../../workers/merge/name-claims.js';
+import { SeriesStore } from '../../workers/merge/series-store.js';
+import { createShardStats } from '../../workers/shard/shard-stats.js';
+
+/**
+ * Builders for merger-side unit tests: shard deltas and ticks as the threads would send
+ * them, and a SeriesStore wired to prom-client registries the way merger.ts wires it.
+ */
+
+/** A delta with nothing in it but what `parts` sets; histograms default to no bounds. */
+export function shardDelta(
+  parts: Partial<ShardDelta> & Pick<ShardDelta, 'shard' | 'epoch'>,
+): ShardDelta {
+  return {
+    generation: 0,
+    definitions: [],
+    counters: new Float64Array(0),
+    gauges: new Float64Array(0),
+    histograms: new Float64Array(0),
+    histogramStride: 5,
+    sets: [],
+    stats: createShardStats(),
+    ...parts,
+  };
+}
+
+export function mergerTick(epoch: number): MergerTick {
+  return {
+    kind: 'tick',
+    epoch,
+    wantsOpenMetrics: false,
+    ingest: {
+      datagrams: [0, 0],
+      bytes: [0, 0],
+      ringDroppedMessages: [0, 0],
+      ringDroppedBytes: [0, 0],
+      ringUsedBytes: [0],
+      ringCapacityBytes: 0,
+      tcpConnectionsOpened: 0,
+      tcpConnectionsOpen: 0,
+      tcpLinesTooLong: 0,
+      udpReceiveBufferBytes: 0,
+      hostUdpReceiveBufferErrors: 0,
+      workerRestarts: 0,
+    },
+  };
+}
+
+/** A definition as a shard sends it: id = slot * 4 + kind; labels given as an object. */
+export function definition(
+  kind: SeriesKind,
+  slot: number,
+  name: string,
+  firstOrder: number,
+  labels: Record<string, string> = {},
+): SeriesDefinition {
+  const sorted = Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1));
+  return { id: slot * 4 + kind, kind, name, labels: sorted.flat(), firstOrder };
+}
+
+export interface MergedStore {
+  store: SeriesStore;
+  registries: { text: client.Registry; openmetrics: client.Registry };
+}
+
+/** A SeriesStore whose families land in a text and an OpenMetrics registry, as in merger.ts. */
+export function createMergedStore(
+  histogramBuckets: readonly number[] = [],
+  options: { claimsSelfMetrics: boolean } = { claimsSelfMetrics: false },
+): MergedStore {
+  const text = new client.Registry();
+  const openmetrics = new client.Registry<client.OpenMetricsContentType>();
+  openmetrics.setContentType(client.Registry.OPENMETRICS_CONTENT_TYPE);
+  const registries = { text, openmetrics: openmetrics as unknown as client.Registry };
+
+  const claims = new NameClaims();
+  if (options.claimsSelfMetrics) {
+    for (const spec of Object.values(SELF_METRICS)) {
+      claims.claim('self', namesOfSelfMetric(spec.name, spec.type));
+    }
+  }
+  const store = new SeriesStore({
+    claims,
+    histogramBuckets,
+    registrar: {
+      register(views) {
+        registries.text.registerMetric(views.text as unknown as client.Metric<string>);
+        registries.openmetrics.registerMetric(
+          views.openmetrics as unknown as client.Metric<string>,
+        );
+      },
+    },
+  });
+  return { store, registries };
+}

@@ -1,0 +1,144 @@
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { Packr } from 'msgpackr';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  IngestCounters,
+  TRANSPORT_TCP,
+  TRANSPORT_UDP,
+} from '../../../../src/ingest/ingest-counters.js';
+import type { DeltaMessage, ShardDelta } from '../../../../src/protocol.js';
+import { FlushControl } from '../../../../src/ring/flush-control.js';
+import { MIN_RING_BYTES, RecordKind, createRingBuffer } from '../../../../src/ring/layout.js';
+import { RingDispatcher } from '../../../../src/ring/ring-dispatcher.js';
+import { Shard } from '../../../../workers/shard/shard.js';
+
+const RECORD = 65536;
+const packr = new Packr({ moreTypes: true, useRecords: false });
+const openPorts: MessagePort[] = [];
+
+afterEach(() => {
+  for (const port of openPorts.splice(0)) port.close();
+});
+
+/** The main thread's side: one ring, its dispatcher and the flush control. */
+function createMainSide() {
+  const ring = createRingBuffer(MIN_RING_BYTES);
+  const dispatcher = new RingDispatcher([ring], new IngestCounters());
+  const flush = new FlushControl(dispatcher);
+  const send = (text: string, kind: RecordKind = RecordKind.StatsdUdp): void => {
+    const bytes = Buffer.from(text);
+    const transport = kind === RecordKind.StatsdTcp ? TRANSPORT_TCP : TRANSPORT_UDP;
+    expect(dispatcher.dispatch(kind, transport, bytes, 0, bytes.length)).toBe(true);
+  };
+  return { ring, flush, send };
+}
+
+/**
+ * Runs a shard over everything already in the ring (STOP must be set) and resolves with
+ * the `count` deltas it posted.
+ */
+async function runShard(
+  main: ReturnType<typeof createMainSide>,
+  count: number,
+  options: { generation?: number; startEpoch?: number } = {},
+): Promise<ShardDelta[]> {
+  const { port1, port2 } = new MessageChannel();
+  openPorts.push(port1, port2);
+  const deltas: ShardDelta[] = [];
+  const received = new Promise<void>((resolve) => {
+    port2.on('message', (message: DeltaMessage) => {
+      deltas.push(packr.unpack(message.payload) as ShardDelta);
+      if (deltas.length === count) resolve();
+    });
+  });
+
+  const shard = new Shard({
+    shard: 0,
+    generation: options.generation ?? 0,
+    startEpoch: options.startEpoch ?? 0,
+    ring: main.ring,
+    control: main.flush.buffer,
+    mergerPort: port1,
+    histogramBuckets: [1],
+    keepsGaugeOrder: true,
+  });
+  await shard.run();
+  await received;
+  return deltas;
+}
+
+describe('Shard', () => {
+  it('ships each record in the epoch its seq falls in, one delta per epoch', async () => {
+    const main = createMainSide();
+    main.send('a:1|c\nb:2|c');
+    main.send('a:3|c', RecordKind.StatsdTcp);
+    main.flush.cut();
+    main.send('a:10|c');
+    main.flush.cut();
+    main.flush.requestStop();
+
+    const deltas = await runShard(main, 2);
+
+    expect(deltas.map((delta) => delta.epoch)).toEqual([0, 1]);
+    expect(deltas[0].definitions.map((d) => [d.id, d.name, d.firstOrder])).toEqual([
+      [0, 'a', 0],
+      [4, 'b', 1],
+    ]);
+    expect([...deltas[0].counters]).toEqual([0, 2, 4, 4, 1, 2]);
+    expect(deltas[0].stats.lines).toEqual([2, 1]);
+    expect(deltas[1].definitions).toEqual([]);
+    expect([...deltas[1].counters]).toEqual([0, 1, 10]);
+    expect(deltas[1].stats.lines).toEqual([1, 0]);
+  });
+
+  it('positions records from the start of their epoch', async () => {
+    const main = createMainSide();
+    main.send('g:1|g');
+    main.send('g:2|g');
+    main.flush.cut();
+    main.send('x:1|c');
+    main.send('g:+3|g\ng:4|g\ng:-1|g');
+    main.flush.cut();
+    main.flush.requestStop();
+
+    const deltas = await runShard(main, 2);
+
+    expect([...deltas[0].gauges]).toEqual([1, 2, 1, 1 * RECORD, 2, 0]);
+    expect([...deltas[1].gauges]).toEqual([1, 3, 1, 1 * RECORD + 1, 4, 1, 1 * RECORD + 2, -1]);
+  });
+
+  it('ships an empty delta for an epoch without records', async () => {
+    const main = createMainSide();
+    main.flush.cut();
+    main.send('a:1|c');
+    main.flush.cut();
+    main.flush.requestStop();
+
+    const deltas = await runShard(main, 2);
+
+    expect(deltas.map((delta) => [delta.epoch, delta.counters.length])).toEqual([
+      [0, 0],
+      [1, 3],
+    ]);
+  });
+
+  it("puts records a replaced shard left in the ring before the new epoch's own", async () => {
+    const main = createMainSide();
+    // Seq 0 belongs to epoch 0, which the failed generation never shipped.
+    main.send('g:5|g');
+    main.flush.cut();
+    main.send('g:7|g\nc:1|c');
+    main.flush.cut();
+    main.flush.requestStop();
+
+    const [delta] = await runShard(main, 1, { generation: 1, startEpoch: 1 });
+
+    expect(delta.epoch).toBe(1);
+    expect(delta.generation).toBe(1);
+    expect(delta.definitions.map((d) => [d.name, d.firstOrder])).toEqual([
+      ['g', -RECORD],
+      ['c', 1],
+    ]);
+    expect([...delta.gauges]).toEqual([1, 2, 1, 0, 7, 0]);
+  });
+});
