@@ -50,7 +50,7 @@ export function selectHttpEngine(preference: 'auto' | 'node', log: Logger): Http
       log.info({ engine: name }, 'http engine loaded');
       return createUwsEngine(binding, name);
     } catch (error) {
-      failures.push({ package: candidate.packageName, reason: firstLine(error) });
+      failures.push({ package: candidate.packageName, reason: reasonOf(error) });
     }
   }
 
@@ -82,8 +82,10 @@ function versionOf(packageName: string): string {
   return 'unknown';
 }
 
-function firstLine(error: unknown): string {
+/** The line that says why: the missing file, or the loader's last word (e.g. glibc). */
+function reasonOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const lines = message.split('\n').filter((line) => line.trim() !== '');
-  return lines[lines.length - 1] ?? message;
+  const isMissing = (error as { code?: string }).code === 'MODULE_NOT_FOUND';
+  return (isMissing ? lines[0] : lines[lines.length - 1]) ?? message;
 }

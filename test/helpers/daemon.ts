@@ -46,9 +46,12 @@ const WAIT_TIMEOUT_MS = 10_000;
  * Starts the built daemon (dist/) as a child process on ephemeral 127.0.0.1 ports and
  * waits for its "ready to receive" log line, which carries the bound ports.
  */
-export async function startDaemon(args: string[] = []): Promise<RunningDaemon> {
+export async function startDaemon(
+  args: string[] = [],
+  options: { nodeBinary?: string } = {},
+): Promise<RunningDaemon> {
   const child = spawn(
-    process.execPath,
+    options.nodeBinary ?? process.execPath,
     [
       CLI,
       '--statsd-udp',
