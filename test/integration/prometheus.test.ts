@@ -96,11 +96,14 @@ describe('a real Prometheus scraping the daemon', () => {
     ).toBe(0.1);
 
     // Prometheus asks for OpenMetrics first, so the values above came through that format.
-    const samples = await daemon.samples();
-    const openMetricsRenders = valueOf(samples, 'catalyst_render_duration_seconds_count', {
-      format: 'openmetrics',
-    });
-    expect(openMetricsRenders).toBeGreaterThan(0);
+    // The rendering that timed the first OpenMetrics render is the one after it: wait for it.
+    const openMetricsRenders = (samples: Parameters<typeof valueOf>[0]): number =>
+      valueOf(samples, 'catalyst_render_duration_seconds_count', { format: 'openmetrics' }) ?? 0;
+    const samples = await daemon.waitForSamples(
+      (current) => openMetricsRenders(current) > 0,
+      'an OpenMetrics rendering counted',
+    );
+    expect(openMetricsRenders(samples)).toBeGreaterThan(0);
   });
 
   it('serves exposition promtool accepts without a single lint problem', async () => {
