@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { DaemonConfig } from '../../../../src/config/config.js';
 import { DEFAULT_BUCKETS, defaultWorkerCount } from '../../../../src/config/defaults.js';
 import { loadCommandLine, type CommandLineOutcome } from '../../../../src/config/load.js';
@@ -238,6 +241,11 @@ describe('loadCommandLine', () => {
       '--http-engine <ENGINE>',
       'Aliases (statsd_exporter):',
       '--web.listen-address <HOST:PORT>',
+      'Configuration:',
+      '--config <FILE>',
+      '--check-config',
+      '--print-config',
+      'Precedence: flag > environment > file > default.',
     ]) {
       expect(out).toContain(flag);
     }
@@ -250,5 +258,230 @@ describe('loadCommandLine', () => {
       err: '',
     });
     expect(load(['-V']).out).toBe('9.8.7\n');
+  });
+});
+
+describe('loadCommandLine with a config file and the environment', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'catalyst-load-'));
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  /** Writes `yaml` to a fresh file and returns its path. */
+  let fileCount = 0;
+  function configFile(yaml: string): string {
+    fileCount += 1;
+    const path = join(directory, `config-${fileCount}.yaml`);
+    writeFileSync(path, yaml);
+    return path;
+  }
+
+  function loadWith(argv: string[], env: Record<string, string>): Loaded {
+    const loaded = { out: '', err: '' };
+    const outcome = loadCommandLine(argv, '9.8.7', {
+      writeOut: (text) => (loaded.out += text),
+      writeErr: (text) => (loaded.err += text),
+      env,
+    });
+    return { outcome, ...loaded };
+  }
+
+  function configWith(argv: string[], env: Record<string, string>): DaemonConfig {
+    const { outcome, err } = loadWith(argv, env);
+    if (outcome.kind !== 'run') throw new Error(`expected a config, got exit: ${err}`);
+    return outcome.config;
+  }
+
+  it.each([
+    {
+      name: 'the default when nothing sets it',
+      file: 'workers: 2',
+      env: {},
+      argv: [],
+      flushIntervalMs: 1000,
+    },
+    {
+      name: 'the file over the default',
+      file: 'flush-interval-ms: 200',
+      env: {},
+      argv: [],
+      flushIntervalMs: 200,
+    },
+    {
+      name: 'the environment over the file',
+      file: 'flush-interval-ms: 200',
+      env: { CATALYST_FLUSH_INTERVAL_MS: '300' },
+      argv: [],
+      flushIntervalMs: 300,
+    },
+    {
+      name: 'the flag over the environment and the file',
+      file: 'flush-interval-ms: 200',
+      env: { CATALYST_FLUSH_INTERVAL_MS: '300' },
+      argv: ['--flush-interval-ms', '400'],
+      flushIntervalMs: 400,
+    },
+  ])('takes $name', ({ file, env, argv, flushIntervalMs }) => {
+    const config = configWith(['--config', configFile(file), ...argv], env);
+    expect(config.flushIntervalMs).toBe(flushIntervalMs);
+  });
+
+  it('reads every option from the file, statsd_exporter spellings and YAML lists included', () => {
+    const path = configFile(
+      [
+        'statsd.listen-udp: ":9125"',
+        'statsd-tcp: "off"',
+        'web.listen-address: 127.0.0.1:9200',
+        'workers: 3',
+        'flush-interval-ms: 250',
+        'buckets: [0.1, 1, 10]',
+        'ring-bytes: 262144',
+        'udp-receive-buffer-bytes: 4096',
+        'tcp-max-line-bytes: 100',
+        'log-level: silent',
+        'http-engine: node',
+      ].join('\n'),
+    );
+    expect(configWith(['--config', path], {})).toEqual({
+      statsdUdp: { host: '0.0.0.0', port: 9125 },
+      statsdTcp: null,
+      http: { host: '127.0.0.1', port: 9200 },
+      workers: 3,
+      flushIntervalMs: 250,
+      buckets: [0.1, 1, 10],
+      ringBytes: 262144,
+      udpReceiveBufferBytes: 4096,
+      tcpMaxLineBytes: 100,
+      logLevel: 'silent',
+      httpEngine: 'node',
+    });
+  });
+
+  it('reads the config file named by CATALYST_CONFIG when no --config is given', () => {
+    const path = configFile('workers: 5');
+    expect(configWith([], { CATALYST_CONFIG: path }).workers).toBe(5);
+  });
+
+  it('takes an alias flag over the environment', () => {
+    const config = configWith(['--statsd.listen-udp', ':9125'], {
+      CATALYST_STATSD_UDP: '127.0.0.1:9999',
+    });
+    expect(config.statsdUdp).toEqual({ host: '0.0.0.0', port: 9125 });
+  });
+
+  it.each([
+    {
+      name: 'a bad value in the file, naming key, path, value and expectation',
+      file: 'workers: many',
+      env: {},
+      err: "key 'workers' in PATH has 'many'; expected an integer from 1 to 256",
+    },
+    {
+      name: 'a bad value in the environment, naming the variable',
+      file: '',
+      env: { CATALYST_RING_BYTES: '100000' },
+      err:
+        "environment variable CATALYST_RING_BYTES has '100000'; " +
+        'expected a power of two from 65536 to 1073741824',
+    },
+    {
+      name: 'an unknown key in the file',
+      file: 'flush-interval: 5',
+      env: {},
+      err: "unknown key 'flush-interval' in PATH; expected one of statsd-udp, statsd.listen-udp,",
+    },
+    {
+      name: 'a key given twice under two spellings',
+      file: 'statsd-udp: ":1"\nstatsd.listen-udp: ":2"',
+      env: {},
+      err: "key 'statsd.listen-udp' in PATH sets --statsd-udp a second time; give only one spelling",
+    },
+    {
+      name: 'a mapping where a value belongs',
+      file: 'http:\n  port: 9102',
+      env: {},
+      err: `key 'http' in PATH has {"port":9102}; expected a string, a number or a list of numbers`,
+    },
+    {
+      name: 'a file that is not a mapping',
+      file: '- workers',
+      env: {},
+      err: '--config PATH must be a YAML mapping of option names to values',
+    },
+    {
+      name: 'an unknown CATALYST_ variable',
+      file: '',
+      env: { CATALYST_WORKER: '2' },
+      err: 'environment variable CATALYST_WORKER is not an option; expected one of CATALYST_CONFIG,',
+    },
+    {
+      name: 'a combination the file makes impossible',
+      file: 'ring-bytes: 65536\ntcp-max-line-bytes: 40000',
+      env: {},
+      err: '--tcp-max-line-bytes must be at most half of --ring-bytes minus 12 (32756), got 40000',
+    },
+  ])('refuses $name, exiting 2', ({ file, env, err }) => {
+    const path = configFile(file);
+    const loaded = loadWith(['--config', path], env);
+    expect(loaded.outcome).toEqual({ kind: 'exit', exitCode: 2 });
+    expect(loaded.out).toBe('');
+    expect(loaded.err.startsWith(`catalyst-metrics: ${err.replace('PATH', path)}`)).toBe(true);
+  });
+
+  it('refuses a config file that does not exist, naming it', () => {
+    const path = join(directory, 'missing.yaml');
+    const loaded = loadWith(['--config', path], {});
+    expect(loaded.outcome).toEqual({ kind: 'exit', exitCode: 2 });
+    expect(loaded.err).toBe(
+      `catalyst-metrics: --config ${path} cannot be read: ENOENT: no such file or directory, open '${path}'\n`,
+    );
+  });
+
+  it('answers --check-config with exit 0 and one line when everything is valid', () => {
+    const path = configFile('workers: 2');
+    expect(loadWith(['--config', path, '--check-config'], {})).toEqual({
+      outcome: { kind: 'exit', exitCode: 0 },
+      out: 'catalyst-metrics: configuration is valid\n',
+      err: '',
+    });
+  });
+
+  it('answers --check-config with exit 2 and the reason when a value is bad', () => {
+    expect(loadWith(['--check-config'], { CATALYST_LOG_LEVEL: 'loud' })).toEqual({
+      outcome: { kind: 'exit', exitCode: 2 },
+      out: '',
+      err:
+        "catalyst-metrics: environment variable CATALYST_LOG_LEVEL has 'loud'; " +
+        'expected one of fatal, error, warn, info, debug, trace, silent\n',
+    });
+  });
+
+  it('prints the effective configuration as YAML that --config reads back to the same config', () => {
+    const path = configFile('flush-interval-ms: 250\nbuckets: [0.5, 2]');
+    const argv = ['--config', path, '--statsd-tcp', 'off', '--workers', '3'];
+    const env = { CATALYST_HTTP: ':9300' };
+    const printed = loadWith([...argv, '--print-config'], env);
+    expect(printed.outcome).toEqual({ kind: 'exit', exitCode: 0 });
+    expect(printed.err).toBe('');
+    expect(printed.out).toBe(
+      [
+        '# catalyst-metrics 9.8.7: effective configuration',
+        'statsd-udp: 127.0.0.1:8125',
+        'statsd-tcp: off',
+        'http: :9300',
+        'workers: 3',
+        'flush-interval-ms: 250',
+        'buckets:',
+        '  - 0.5',
+        '  - 2',
+        'ring-bytes: 16777216',
+        'udp-receive-buffer-bytes: 8388608',
+        'tcp-max-line-bytes: 65536',
+        'log-level: info',
+        'http-engine: auto',
+        '',
+      ].join('\n'),
+    );
+
+    const reread = configWith(['--config', configFile(printed.out)], {});
+    expect(reread).toEqual(configWith(argv, env));
   });
 });
