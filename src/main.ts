@@ -62,6 +62,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
     rings,
     control: flush.buffer,
     histogramBuckets: config.buckets,
+    logLevel: config.logLevel,
     attach: (shard, generation, fromEpoch, port) =>
       merger.attach(shard, generation, fromEpoch, port),
     currentEpoch: () => flush.epoch,

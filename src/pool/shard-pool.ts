@@ -12,12 +12,15 @@ interface ShardTaskOptions {
   mergerPort: MessagePort;
   histogramBuckets: readonly number[];
   keepsGaugeOrder: boolean;
+  logLevel: string;
 }
 
 export interface ShardPoolOptions {
   rings: readonly SharedArrayBuffer[];
   control: SharedArrayBuffer;
   histogramBuckets: readonly number[];
+  /** The daemon's log level; at debug, shards log refused lines (rate-limited). */
+  logLevel: string;
   /** Tells the merger which port shard `shard`'s generation `generation` sends on. */
   attach(shard: number, generation: number, fromEpoch: number, port: MessagePort): void;
   /** The epoch being accumulated now: where a replacement shard starts. */
@@ -85,6 +88,7 @@ export class ShardPool {
       mergerPort: port1,
       histogramBuckets: this.#options.histogramBuckets,
       keepsGaugeOrder: this.#options.rings.length > 1,
+      logLevel: this.#options.logLevel,
     };
     try {
       await this.#pool.run(task, { transferList: [port1] as never });

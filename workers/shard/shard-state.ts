@@ -12,6 +12,8 @@ export interface ShardStateOptions {
   histogramBuckets: readonly number[];
   /** More than one shard: gauge deltas must keep their stream positions (see gauge.ts). */
   keepsGaugeOrder: boolean;
+  /** Called for each refused line; absent unless debug logging is on (see shard-task.ts). */
+  onBadLine?: (reason: string, line: string, transport: number) => void;
 }
 
 /** Line positions past this share one position; a record that long is never a datagram. */
@@ -31,8 +33,10 @@ export class ShardState {
   readonly #sets = new SetStore();
   readonly #line: ParsedLine = createParsedLine();
   #stats: ShardStats = createShardStats();
+  readonly #onBadLine: NonNullable<ShardStateOptions['onBadLine']> | null;
 
   constructor(options: ShardStateOptions) {
+    this.#onBadLine = options.onBadLine ?? null;
     this.#gauges = new GaugeStore({ keepsOrder: options.keepsGaugeOrder });
     this.#histograms = new HistogramStore(options.histogramBuckets);
   }
@@ -89,6 +93,8 @@ export class ShardState {
     const reason = parseStatsdLine(text, line);
     if (reason !== null) {
       countParseError(stats, transport, reason);
+      // Off by default: one null check per refused line, nothing per good one.
+      if (this.#onBadLine !== null) this.#onBadLine(reason, text, transport);
       return;
     }
     if (line.kind === 'event') {

@@ -549,3 +549,20 @@ describe('ShardState with the hostile corpus', () => {
     expect(rowsOf(delta.histograms, 8)).toEqual([[2, 1, 0, 1, 1, 0, 0, 0]]);
   });
 });
+
+describe('ShardState bad-line hook', () => {
+  it('reports each refused line with its reason and transport, and no accepted line', () => {
+    const calls: Array<[string, string, number]> = [];
+    const state = new ShardState({
+      histogramBuckets: BUCKETS,
+      keepsGaugeOrder: false,
+      onBadLine: (reason, line, transport) => calls.push([reason, line, transport]),
+    });
+    state.ingestStatsd('ok:1|c\nbad:x|c\nweird:1|zz\nok:2|c', TCP, 0);
+    expect(calls).toEqual([
+      ['bad_value', 'bad:x|c', TCP],
+      ['unknown_type', 'weird:1|zz', TCP],
+    ]);
+    expect(state.takeDelta(0, 1, 0).stats.samples).toBe(2);
+  });
+});
