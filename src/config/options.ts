@@ -22,6 +22,8 @@ export interface OptionSpec<K extends keyof DaemonConfig = keyof DaemonConfig> {
   group: 'Listeners' | 'Pipeline' | 'Operation';
   description: string;
   defaultText: string;
+  /** The default as the README states it, when defaultText depends on the machine. */
+  documentedDefault?: string;
   parse: (text: string) => DaemonConfig[K];
 }
 
@@ -68,6 +70,7 @@ export const OPTIONS = [
     group: 'Pipeline',
     description: 'parser/aggregator worker threads; the default is cores - 1, at least 1',
     defaultText: String(defaultWorkerCount()),
+    documentedDefault: 'cores - 1, at least 1',
     parse: parseInteger(1, 256),
   }),
   option({
