@@ -5,7 +5,9 @@ import { selectHttpEngine } from './http/engine.js';
 import type { HttpServer } from './http/exchange.js';
 import { ExpositionCache } from './http/exposition-cache.js';
 import { createMetricsRoute } from './http/metrics-route.js';
+import { createPushRoutes } from './http/push-routes.js';
 import { listenHttp } from './http/server.js';
+import { PushReplies } from './ingest/push-replies.js';
 import { IngestCounters } from './ingest/ingest-counters.js';
 import { readHostUdpReceiveBufferErrors } from './ingest/kernel-udp-stats.js';
 import { listenTcp } from './ingest/tcp.js';
@@ -26,6 +28,10 @@ export interface Daemon {
   stop(): Promise<void>;
 }
 
+// A shard answers a push within one slice of work once it reaches the record; this only
+// bounds the wait for a record lost with a failed worker, or stuck behind a full backlog.
+const PUSH_REPLY_TIMEOUT_MS = 10_000;
+
 // How long a slow shard may hold the exposition back: five flushes, but never under five
 // seconds (a GC pause or a busy host at short intervals) nor past half the cut slots.
 function maxWaitEpochs(flushIntervalMs: number): number {
@@ -42,6 +48,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
   const rings = Array.from({ length: config.workers }, () => createRingBuffer(config.ringBytes));
   const dispatcher = new RingDispatcher(rings, counters);
   const flush = new FlushControl(dispatcher);
+  const pushReplies = new PushReplies({ timeoutMs: PUSH_REPLY_TIMEOUT_MS });
   const engine = selectHttpEngine(config.httpEngine, log.child({ component: 'http' }));
 
   let firstMergedEpochSeen = false;
@@ -66,6 +73,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
       merger.attach(shard, generation, fromEpoch, port),
     currentEpoch: () => flush.epoch,
     onRestart: () => counters.workerRestarts++,
+    onPushAck: (ack) => pushReplies.settle(ack),
     log: log.child({ component: 'shard' }),
   });
   shards.start();
@@ -98,6 +106,11 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
           '/metrics': { GET: createMetricsRoute(cache) },
           '/-/healthy': { GET: healthyRoute },
           '/-/ready': { GET: createReadyRoute(() => firstMergedEpochSeen) },
+          ...createPushRoutes({
+            dispatcher,
+            replies: pushReplies,
+            maxBodyBytes: config.pushMaxBodyBytes,
+          }),
         },
         log.child({ component: 'http' }),
       )

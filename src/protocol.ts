@@ -4,9 +4,10 @@
  *
  *   main ──ring records──▶ shard ──ShardDelta (msgpackr)──▶ merger ──Exposition──▶ main
  *   main ──MergerTick (each flush)─────────────────────────▶ merger
+ *   main ──push record (seq)──▶ shard ──PushAck (seq)──▶ main   (answers the HTTP push)
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { ParseReason, WireError } from './errors.js';
+import type { DropReason, ParseReason, WireError } from './errors.js';
 
 /** Where bytes came in. Indexes the per-transport arrays in the stats below. */
 export const TRANSPORTS = ['udp', 'tcp'] as const;
@@ -157,6 +158,27 @@ export interface MergerReady {
 export interface MergerFailure {
   kind: 'failure';
   error: WireError;
+}
+
+/**
+ * What a shard made of one push record (RecordKind.Push*), posted on its ack port so the
+ * main thread can answer the HTTP request that carried it. Sent once per push record, after
+ * its samples are in the shard's state for the epoch the record's seq falls in.
+ */
+export interface PushAck {
+  /** The record's seq, as RingDispatcher stamped it; keys the pending response. */
+  seq: number;
+  /** Samples stored. A histogram sample counts once, however many observations it has. */
+  accepted: number;
+  /** Samples refused, by DROP_REASONS entry; empty when all were accepted. */
+  refused: Partial<Record<DropReason, number>>;
+  /**
+   * Set when the body as a whole could not be read (bad gzip, not JSON, no samples array):
+   * nothing was stored. A human-readable sentence, sent back in the 400 response.
+   */
+  bodyError: string | null;
+  /** The first refused sample's problem, for the response; null when none was refused. */
+  firstSampleError: string | null;
 }
 
 export type { ParseReason };

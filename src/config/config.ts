@@ -13,6 +13,8 @@ export interface DaemonConfig {
   ringBytes: number;
   udpReceiveBufferBytes: number;
   tcpMaxLineBytes: number;
+  /** Largest HTTP push body, as received (before gunzip); past it the push gets 413. */
+  pushMaxBodyBytes: number;
   logLevel: LogLevel;
   /** `auto`: the first native uWS binding that loads, else node:http. `node`: node:http. */
   httpEngine: 'auto' | 'node';

@@ -18,6 +18,8 @@ export const DEFAULTS = {
   // The kernel caps this at net.core.rmem_max; what it granted is logged and exported.
   udpReceiveBufferBytes: 8 * 1024 * 1024,
   tcpMaxLineBytes: 64 * 1024,
+  // A push body is one ring record, and a record holds at most half a ring (8 MiB here).
+  pushMaxBodyBytes: 4 * 1024 * 1024,
   logLevel: 'info',
   httpEngine: 'auto',
 } as const;

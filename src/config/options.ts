@@ -121,6 +121,16 @@ export const OPTIONS = [
     parse: parseInteger(64, 16 * 1024 * 1024),
   }),
   option({
+    key: 'pushMaxBodyBytes',
+    flag: '--push-max-body-bytes',
+    aliases: [],
+    valueName: 'N',
+    group: 'Pipeline',
+    description: 'largest HTTP push body (before gunzip); larger ones get 413',
+    defaultText: String(DEFAULTS.pushMaxBodyBytes),
+    parse: parseInteger(1024, 1 << 29),
+  }),
+  option({
     key: 'logLevel',
     flag: '--log-level',
     aliases: [],

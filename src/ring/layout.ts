@@ -46,6 +46,12 @@ export const WRAP_MARKER = 0xffffffff;
 export const RecordKind = {
   StatsdUdp: 1,
   StatsdTcp: 2,
+  // One HTTP push body each, whole (never split): the shard answers every one with a
+  // PushAck for its seq. The Gzip kinds carry the body still compressed.
+  PushJson: 3,
+  PushJsonGzip: 4,
+  PushMsgpack: 5,
+  PushMsgpackGzip: 6,
 } as const;
 export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];
 

@@ -1,0 +1,105 @@
+import type { PushAck } from '../protocol.js';
+import { RecordKind } from '../ring/layout.js';
+import type { RingDispatcher } from '../ring/ring-dispatcher.js';
+import type { PushReplies } from '../ingest/push-replies.js';
+import type { HttpExchange } from './exchange.js';
+import type { Route } from './server.js';
+
+export type PushRouteTable = Record<string, Partial<Record<'POST' | 'PUT' | 'DELETE', Route>>>;
+
+export interface PushRouteOptions {
+  dispatcher: Pick<RingDispatcher, 'dispatchPush' | 'maxPushBytes'>;
+  replies: Pick<PushReplies, 'wait'>;
+  /** Bodies past this many bytes (as received, before gunzip) get 413. */
+  maxBodyBytes: number;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+/**
+ * Every push receiver, by path and method, in one table: main.ts spreads it into the HTTP
+ * routes, and an auth guard wraps each entry here in one place.
+ *
+ * The main thread only reads the body and picks a record kind from the headers; a shard
+ * decodes it and its PushAck decides the status (see push-replies.ts).
+ */
+export function createPushRoutes(options: PushRouteOptions): PushRouteTable {
+  return { '/api/v1/metrics': { POST: (exchange) => void receiveJsonPush(exchange, options) } };
+}
+
+async function receiveJsonPush(exchange: HttpExchange, options: PushRouteOptions): Promise<void> {
+  // Before any await: uWS only hands body chunks to a reader attached synchronously.
+  const limitBytes = Math.min(options.maxBodyBytes, options.dispatcher.maxPushBytes);
+  const reading = exchange.readBody(limitBytes);
+
+  const kind = recordKindOf(exchange.header('content-type'), exchange.header('content-encoding'));
+  const body = await reading;
+  if (body.kind === 'aborted') return;
+  if (body.kind === 'too_large') {
+    respondJson(exchange, 413, { error: `body exceeds ${limitBytes} bytes` });
+    return;
+  }
+  if (typeof kind === 'string') {
+    respondJson(exchange, 415, { error: kind });
+    return;
+  }
+
+  const seq = options.dispatcher.dispatchPush(kind, body.bytes);
+  if (seq === null) {
+    respondJson(exchange, 503, { error: 'every ingest ring is full; retry later' });
+    return;
+  }
+  const verdict = await options.replies.wait(seq);
+  if (verdict.kind === 'timeout') {
+    respondJson(exchange, 503, { error: 'no worker answered in time; the push may be lost' });
+    return;
+  }
+  respondToAck(exchange, verdict.ack);
+}
+
+/**
+ * Three outcomes:
+ *  - the body could not be read at all: 400 with why, nothing stored;
+ *  - samples were refused and none accepted: 400 with the first sample's problem;
+ *  - otherwise 200, with what was accepted and what was refused by reason.
+ */
+function respondToAck(exchange: HttpExchange, ack: PushAck): void {
+  if (ack.bodyError !== null) {
+    respondJson(exchange, 400, { error: ack.bodyError, accepted: 0, refused: ack.refused });
+    return;
+  }
+  const hasRefused = Object.keys(ack.refused).length > 0;
+  if (hasRefused && ack.accepted === 0) {
+    respondJson(exchange, 400, { error: ack.firstSampleError, accepted: 0, refused: ack.refused });
+    return;
+  }
+  const reply: Record<string, unknown> = { accepted: ack.accepted, refused: ack.refused };
+  if (hasRefused) reply.error = ack.firstSampleError;
+  respondJson(exchange, 200, reply);
+}
+
+/** The record kind for a body, or the 415 message when its type or encoding is unknown. */
+export function recordKindOf(contentType: string, contentEncoding: string): RecordKind | string {
+  const mediaType = contentType.split(';')[0].trim().toLowerCase();
+  const encoding = contentEncoding.trim().toLowerCase();
+  const isGzip = encoding === 'gzip' || encoding === 'x-gzip';
+  if (!isGzip && encoding !== '' && encoding !== 'identity') {
+    return `content-encoding ${encoding} is not supported; use gzip or none`;
+  }
+  // No content type, or curl -d's form default, is read as JSON: `curl -d @x.json` works.
+  if (
+    mediaType === '' ||
+    mediaType === 'application/json' ||
+    mediaType === 'application/x-www-form-urlencoded'
+  ) {
+    return isGzip ? RecordKind.PushJsonGzip : RecordKind.PushJson;
+  }
+  if (mediaType === 'application/msgpack' || mediaType === 'application/x-msgpack') {
+    return isGzip ? RecordKind.PushMsgpackGzip : RecordKind.PushMsgpack;
+  }
+  return `content-type ${mediaType} is not supported; use application/json or application/msgpack`;
+}
+
+function respondJson(exchange: HttpExchange, status: number, body: unknown): void {
+  exchange.respond(status, JSON_HEADERS, `${JSON.stringify(body)}\n`);
+}
