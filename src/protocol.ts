@@ -77,7 +77,48 @@ export interface ShardDelta {
   histogramStride: number;
   /** Set members seen this epoch, per id, and how many samples named them. */
   sets: Array<[id: number, samples: number, members: string[]]>;
+  /**
+   * Pushgateway-style group operations decoded this epoch, in this shard's stream order.
+   * Absent when there were none. The merger applies every shard's ops sorted by `order`.
+   */
+  groupOps?: GroupOp[];
   stats: ShardStats;
+}
+
+/**
+ * Pushed Prometheus text families of one group, by metric family name. Groups are absolute
+ * state kept by the merger (workers/merge/push-groups.ts), never added to:
+ *  - put:    the group becomes exactly `families` (an empty body empties it);
+ *  - post:   each family in `families` replaces that family in the group, others stay;
+ *  - delete: the group and its push_time_seconds go.
+ * Every value is taken as given: a pushed counter is its cumulative value, not an increment.
+ */
+export interface GroupOp {
+  method: 'put' | 'post' | 'delete';
+  /** Stream position, as SeriesDefinition.firstOrder. */
+  order: number;
+  /** Grouping key: label pairs flattened [name0, value0, ...], names sorted, `job` included. */
+  group: string[];
+  /** When the main thread received the push, in seconds since the Unix epoch. */
+  pushTimeSeconds: number;
+  families: PushedFamily[];
+}
+
+/** What the main thread puts before a Pushgateway-style body (src/ingest/group-push-record.ts). */
+export interface GroupPushHeader {
+  method: GroupOp['method'];
+  group: string[];
+  pushTimeSeconds: number;
+}
+
+export type PushedFamilyType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
+
+export interface PushedFamily {
+  name: string;
+  type: PushedFamilyType;
+  help: string;
+  /** Sample lines: full sample name, flattened sorted labels (grouping key included), value. */
+  samples: Array<[name: string, labels: string[], value: number]>;
 }
 
 /** The main thread's own counters, cumulative since start, sent with every tick. */

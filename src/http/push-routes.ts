@@ -1,8 +1,10 @@
-import type { PushAck } from '../protocol.js';
+import type { GroupPushHeader, PushAck } from '../protocol.js';
 import { RecordKind } from '../ring/layout.js';
 import type { RingDispatcher } from '../ring/ring-dispatcher.js';
 import type { PushReplies } from '../ingest/push-replies.js';
+import { encodeGroupPush } from '../ingest/group-push-record.js';
 import type { HttpExchange } from './exchange.js';
+import { parseGroupingKey } from './grouping-key.js';
 import type { Route } from './server.js';
 
 export type PushRouteTable = Record<string, Partial<Record<'POST' | 'PUT' | 'DELETE', Route>>>;
@@ -24,7 +26,69 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
  * decodes it and its PushAck decides the status (see push-replies.ts).
  */
 export function createPushRoutes(options: PushRouteOptions): PushRouteTable {
-  return { '/api/v1/metrics': { POST: (exchange) => void receiveJsonPush(exchange, options) } };
+  const group =
+    (method: GroupPushHeader['method']): Route =>
+    (exchange) =>
+      void receiveGroupPush(exchange, method, options);
+  return {
+    '/api/v1/metrics': { POST: (exchange) => void receiveJsonPush(exchange, options) },
+    '/metrics/job/*': { PUT: group('put'), POST: group('post'), DELETE: group('delete') },
+  };
+}
+
+/**
+ * Pushgateway-compatible: PUT replaces the group, POST replaces the families it names,
+ * DELETE removes the group. 200 (202 for DELETE) once the shard has applied the body, 400
+ * with the problem as plain text when the body or the path is bad; nothing is stored then.
+ */
+async function receiveGroupPush(
+  exchange: HttpExchange,
+  method: GroupPushHeader['method'],
+  options: PushRouteOptions,
+): Promise<void> {
+  const limitBytes = Math.min(options.maxBodyBytes, options.dispatcher.maxPushBytes) - 1024;
+  const reading = exchange.readBody(limitBytes);
+
+  const key = parseGroupingKey(exchange.path);
+  const mediaType = exchange.header('content-type').split(';')[0].trim().toLowerCase();
+  const encoding = exchange.header('content-encoding').trim().toLowerCase();
+  const body = await reading;
+  if (body.kind === 'aborted') return;
+  if (body.kind === 'too_large') {
+    respondText(exchange, 413, `body exceeds ${limitBytes} bytes`);
+    return;
+  }
+  if ('error' in key) {
+    respondText(exchange, 400, key.error);
+    return;
+  }
+  // The Pushgateway's delimited protobuf format is not read here. Anything else is read as
+  // text, as the Pushgateway does: its documented `curl --data-binary` sends a form type.
+  if (mediaType === 'application/vnd.google.protobuf' && method !== 'delete') {
+    respondText(exchange, 415, `content-type ${mediaType} is not supported; push text format`);
+    return;
+  }
+
+  const isGzip = encoding === 'gzip' || encoding === 'x-gzip';
+  const kind = isGzip ? RecordKind.PushPromTextGzip : RecordKind.PushPromText;
+  const header = { method, group: key.labels, pushTimeSeconds: Date.now() / 1000 };
+  const seq = options.dispatcher.dispatchPush(kind, encodeGroupPush(header, body.bytes));
+  if (seq === null) {
+    respondText(exchange, 503, 'every ingest ring is full; retry later');
+    return;
+  }
+  const verdict = await options.replies.wait(seq);
+  if (verdict.kind === 'timeout') {
+    respondText(exchange, 503, 'no worker answered in time; the push may be lost');
+  } else if (verdict.ack.bodyError !== null) {
+    respondText(exchange, 400, verdict.ack.bodyError);
+  } else {
+    exchange.respond(method === 'delete' ? 202 : 200, { 'content-type': 'text/plain' }, '');
+  }
+}
+
+function respondText(exchange: HttpExchange, status: number, message: string): void {
+  exchange.respond(status, { 'content-type': 'text/plain; charset=utf-8' }, `${message}\n`);
 }
 
 async function receiveJsonPush(exchange: HttpExchange, options: PushRouteOptions): Promise<void> {

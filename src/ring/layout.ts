@@ -52,6 +52,9 @@ export const RecordKind = {
   PushJsonGzip: 4,
   PushMsgpack: 5,
   PushMsgpackGzip: 6,
+  // Pushgateway-style: a grouping-key header, then Prometheus text (workers/parse/group-push.ts).
+  PushPromText: 7,
+  PushPromTextGzip: 8,
 } as const;
 export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];
 

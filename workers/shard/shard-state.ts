@@ -1,4 +1,4 @@
-import { SeriesKind, type ShardDelta, type ShardStats } from '../../src/protocol.js';
+import { SeriesKind, type GroupOp, type ShardDelta, type ShardStats } from '../../src/protocol.js';
 import type { PushedSample } from '../parse/json-push.js';
 import { createParsedLine, parseStatsdLine, type ParsedLine } from '../parse/statsd-line.js';
 import { CounterStore } from './counter.js';
@@ -38,6 +38,7 @@ export class ShardState {
   readonly #sets = new SetStore();
   readonly #line: ParsedLine = createParsedLine();
   #stats: ShardStats = createShardStats();
+  #groupOps: GroupOp[] = [];
 
   constructor(options: ShardStateOptions) {
     this.#gauges = new GaugeStore({ keepsOrder: options.keepsGaugeOrder });
@@ -89,6 +90,12 @@ export class ShardState {
     }
   }
 
+  /** Queues a Pushgateway-style group operation for the merger, in stream order. */
+  addGroupOp(op: GroupOp): void {
+    this.#groupOps.push(op);
+    for (const family of op.families) this.#stats.samples += family.samples.length;
+  }
+
   /** Everything aggregated since the last call; the stores start over empty. */
   takeDelta(shard: number, generation: number, epoch: number): ShardDelta {
     this.#stats.droppedTags = this.table.tagProblems.dropped;
@@ -105,6 +112,10 @@ export class ShardState {
       sets: this.#sets.drain(),
       stats: this.#stats,
     };
+    if (this.#groupOps.length > 0) {
+      delta.groupOps = this.#groupOps;
+      this.#groupOps = [];
+    }
     this.#stats = createShardStats();
     return delta;
   }

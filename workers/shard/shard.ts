@@ -10,6 +10,7 @@ import {
   isSeqBefore,
 } from '../../src/ring/layout.js';
 import type { DeltaMessage, PushAck } from '../../src/protocol.js';
+import { decodeGroupPush } from '../parse/group-push.js';
 import { decodePush } from '../parse/json-push.js';
 import { RingReader } from './ring-reader.js';
 import { LINES_PER_RECORD, ShardState, type ShardStateOptions } from './shard-state.js';
@@ -112,6 +113,11 @@ export class Shard {
       return;
     }
 
+    if (kind === RecordKind.PushPromText || kind === RecordKind.PushPromTextGzip) {
+      this.#ingestGroupPush(kind, seq, payload, recordOrder);
+      return;
+    }
+
     // A push: decode, store what is valid, and answer the waiting HTTP request.
     const decoded = decodePush(kind, payload);
     this.#state.ingestPush(decoded.samples, recordOrder);
@@ -122,6 +128,23 @@ export class Shard {
       bodyError: decoded.bodyError,
       firstSampleError: decoded.firstSampleError,
     };
+    this.#options.ackPort.postMessage(ack);
+  }
+
+  /** A whole group operation or nothing: a bad body leaves the group as it was. */
+  #ingestGroupPush(kind: number, seq: number, payload: Buffer, order: number): void {
+    const decoded = decodeGroupPush(kind, payload);
+    const ack: PushAck =
+      'error' in decoded
+        ? {
+            seq,
+            accepted: 0,
+            refused: { [decoded.reason]: 1 },
+            bodyError: decoded.error,
+            firstSampleError: null,
+          }
+        : { seq, accepted: decoded.samples, refused: {}, bodyError: null, firstSampleError: null };
+    if (!('error' in decoded)) this.#state.addGroupOp({ ...decoded.op, order });
     this.#options.ackPort.postMessage(ack);
   }
 
