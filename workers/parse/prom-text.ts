@@ -1,5 +1,5 @@
 import type { PushedFamily, PushedFamilyType } from '../../src/protocol.js';
-import { sanitizeLabelName, sanitizeLabelValue } from './sanitize.js';
+import { sanitizeLabelValue } from './sanitize.js';
 
 /**
  * Prometheus text exposition format 0.0.4, as Pushgateway clients push it, into families.
@@ -111,6 +111,7 @@ function readLabels(text: string, into: Map<string, string>): number | string {
     if (text[at] === '}') return at + 1;
     const nameMatch = /^[a-zA-Z_][a-zA-Z0-9_]*/.exec(text.slice(at));
     if (nameMatch === null) return 'invalid label name';
+    if (nameMatch[0].startsWith('__')) return `label name ${nameMatch[0]} is reserved`;
     at += nameMatch[0].length;
     while (text[at] === ' ') at++;
     if (text[at] !== '=' || text[at + 1] !== '"') return 'expected ="value" after a label name';
@@ -128,7 +129,9 @@ function readLabels(text: string, into: Map<string, string>): number | string {
     if (at >= text.length) return 'unterminated label value';
     at++;
     if (into.has(nameMatch[0])) return `label ${nameMatch[0]} given twice`;
-    into.set(sanitizeLabelName(nameMatch[0]), sanitizeLabelValue(value));
+    // Names are valid by the pattern above, and kept as pushed: StatsD's renaming of `le`
+    // and `quantile` would break the pushed histograms and summaries that need them.
+    into.set(nameMatch[0], sanitizeLabelValue(value));
   }
 }
 
