@@ -26,6 +26,8 @@ export const DROP_REASONS = [
   'bad_encoding',
   // One sample of a push body lacks a name or has fields of the wrong type.
   'malformed_sample',
+  // An OTLP point of a kind not translated (exponential histograms) or without a value.
+  'unsupported_point',
 ] as const;
 
 export type DropReason = (typeof DROP_REASONS)[number];

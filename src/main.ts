@@ -22,7 +22,12 @@ import { VERSION } from './version.js';
 
 export interface Daemon {
   /** Bound ports, by listener; null when the listener is off. */
-  ports: { statsdUdp: number | null; statsdTcp: number | null; http: number | null };
+  ports: {
+    statsdUdp: number | null;
+    statsdTcp: number | null;
+    http: number | null;
+    otlpHttp: number | null;
+  };
   httpEngine: string;
   /** Stops accepting, ships and folds everything accepted, then releases every thread. */
   stop(): Promise<void>;
@@ -98,6 +103,11 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
         log.child({ component: 'ingest.tcp' }),
       )
     : null;
+  const pushRoutes = createPushRoutes({
+    dispatcher,
+    replies: pushReplies,
+    maxBodyBytes: config.pushMaxBodyBytes,
+  });
   const http: HttpServer | null = config.http
     ? await listenHttp(
         engine,
@@ -106,13 +116,17 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
           '/metrics': { GET: createMetricsRoute(cache) },
           '/-/healthy': { GET: healthyRoute },
           '/-/ready': { GET: createReadyRoute(() => firstMergedEpochSeen) },
-          ...createPushRoutes({
-            dispatcher,
-            replies: pushReplies,
-            maxBodyBytes: config.pushMaxBodyBytes,
-          }),
+          ...pushRoutes,
         },
         log.child({ component: 'http' }),
+      )
+    : null;
+  const otlpHttp: HttpServer | null = config.otlpHttp
+    ? await listenHttp(
+        engine,
+        config.otlpHttp,
+        { '/v1/metrics': pushRoutes['/v1/metrics'] },
+        log.child({ component: 'http.otlp' }),
       )
     : null;
 
@@ -141,14 +155,19 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
       flush.requestStop();
       await shards.stop();
       await merger.stop(finalEpoch);
-      await http?.close();
+      await Promise.all([http?.close(), otlpHttp?.close()]);
       log.info({ finalEpoch }, 'stopped');
     })();
     return stopping;
   };
 
   return {
-    ports: { statsdUdp: udp?.port ?? null, statsdTcp: tcp?.port ?? null, http: http?.port ?? null },
+    ports: {
+      statsdUdp: udp?.port ?? null,
+      statsdTcp: tcp?.port ?? null,
+      http: http?.port ?? null,
+      otlpHttp: otlpHttp?.port ?? null,
+    },
     httpEngine: engine.name,
     stop,
   };
@@ -159,6 +178,7 @@ function warnIfExposed(config: DaemonConfig, log: Logger): void {
     ['statsd-udp', config.statsdUdp],
     ['statsd-tcp', config.statsdTcp],
     ['http', config.http],
+    ['otlp-http', config.otlpHttp],
   ];
   for (const [listener, address] of listeners) {
     if (address !== null && !isLoopback(address)) {

@@ -82,7 +82,34 @@ export interface ShardDelta {
    * Absent when there were none. The merger applies every shard's ops sorted by `order`.
    */
   groupOps?: GroupOp[];
+  /** OTLP data points decoded this epoch, in stream order; absent when there were none. */
+  otlpPoints?: OtlpPoint[];
   stats: ShardStats;
+}
+
+/**
+ * One OTLP data point, translated to a Prometheus series. The merger keeps one value per
+ * (family, labels) stream (workers/merge/otlp-series.ts):
+ *  - set: cumulative sums, gauges, cumulative histograms and summaries replace the value;
+ *  - add: delta sums and delta histograms are added, so the series stays cumulative however
+ *    deltas and scrapes interleave.
+ */
+export interface OtlpPoint {
+  order: number;
+  mode: 'set' | 'add';
+  /** Family name after translation (dots → `_`, unit suffix); counters without `_total`. */
+  family: string;
+  type: 'counter' | 'gauge' | 'histogram' | 'summary';
+  help: string;
+  /** Flattened sorted label pairs, `job` and `instance` from the resource included. */
+  labels: string[];
+  /** Counters and gauges: the value. Histograms and summaries: the sum. */
+  value: number;
+  count: number;
+  /** Histograms: explicit upper bounds (+Inf implied). Summaries: quantiles. */
+  bounds: number[];
+  /** Histograms: per-bucket counts, not cumulative, +Inf last. Summaries: quantile values. */
+  counts: number[];
 }
 
 /**

@@ -5,6 +5,8 @@ export interface DaemonConfig {
   statsdUdp: ListenAddress | null;
   statsdTcp: ListenAddress | null;
   http: ListenAddress | null;
+  /** OTLP/HTTP receiver alone (POST /v1/metrics), where SDKs push by default; null when off. */
+  otlpHttp: ListenAddress | null;
   workers: number;
   flushIntervalMs: number;
   /** Histogram upper bounds, ascending, finite; seconds for timers. */

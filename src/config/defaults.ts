@@ -12,6 +12,8 @@ export const DEFAULTS = {
   statsdUdp: '127.0.0.1:8125',
   statsdTcp: '127.0.0.1:8125',
   http: '127.0.0.1:9102',
+  // The port OpenTelemetry SDKs push OTLP/HTTP to when nothing is configured.
+  otlpHttp: '127.0.0.1:4318',
   flushIntervalMs: 1000,
   // 16 MiB per worker holds about a quarter second of packed StatsD at 2 M lines/s.
   ringBytes: 16 * 1024 * 1024,

@@ -5,6 +5,7 @@ import type { PushReplies } from '../ingest/push-replies.js';
 import { encodeGroupPush } from '../ingest/group-push-record.js';
 import type { HttpExchange } from './exchange.js';
 import { parseGroupingKey } from './grouping-key.js';
+import { createOtlpRoute } from './otlp-route.js';
 import type { Route } from './server.js';
 
 export type PushRouteTable = Record<string, Partial<Record<'POST' | 'PUT' | 'DELETE', Route>>>;
@@ -33,6 +34,7 @@ export function createPushRoutes(options: PushRouteOptions): PushRouteTable {
   return {
     '/api/v1/metrics': { POST: (exchange) => void receiveJsonPush(exchange, options) },
     '/metrics/job/*': { PUT: group('put'), POST: group('post'), DELETE: group('delete') },
+    '/v1/metrics': { POST: createOtlpRoute(options) },
   };
 }
 

@@ -55,6 +55,11 @@ export const RecordKind = {
   // Pushgateway-style: a grouping-key header, then Prometheus text (workers/parse/group-push.ts).
   PushPromText: 7,
   PushPromTextGzip: 8,
+  // OTLP/HTTP ExportMetricsServiceRequest, protobuf or JSON (workers/parse/otlp.ts).
+  PushOtlpProto: 9,
+  PushOtlpProtoGzip: 10,
+  PushOtlpJson: 11,
+  PushOtlpJsonGzip: 12,
 } as const;
 export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];
 

@@ -17,6 +17,7 @@ import { foldEpoch } from './fold.js';
 import { NameClaims, namesOfSelfMetric } from './name-claims.js';
 import { SelfMetrics } from './self-metrics.js';
 import type { RegistryView } from './families.js';
+import { OtlpSeries } from './otlp-series.js';
 import { PushGroups } from './push-groups.js';
 import { SeriesStore } from './series-store.js';
 
@@ -42,6 +43,7 @@ export class Merger {
   readonly #gate: EpochGate;
   readonly #store: SeriesStore;
   readonly #groups: PushGroups;
+  readonly #otlp: OtlpSeries;
   readonly #self: SelfMetrics;
   readonly #registries: Record<ExpositionFormat, client.Registry>;
   #wantsOpenMetrics = false;
@@ -78,6 +80,7 @@ export class Merger {
     });
     // Pushgateway-style groups share the name claims, so no name shows two types.
     this.#groups = new PushGroups(claims, registrar);
+    this.#otlp = new OtlpSeries(claims, registrar);
     this.stopped = new Promise((resolve) => (this.#resolveStopped = resolve));
     options.mainPort.on('message', (message: MergerInbound) => this.#onMainMessage(message));
     // A first rendering, of the self-metrics alone, so /metrics answers from the start.
@@ -141,8 +144,10 @@ export class Merger {
     const outcome = foldEpoch(this.#store, deltas, { isLate });
     const groupOps = deltas.flatMap((delta) => delta.groupOps ?? []);
     const refusedGroupSamples = groupOps.length > 0 ? this.#groups.apply(groupOps) : 0;
+    const otlpPoints = deltas.flatMap((delta) => delta.otlpPoints ?? []);
+    const refusedOtlpPoints = otlpPoints.length > 0 ? this.#otlp.apply(otlpPoints) : 0;
     for (const delta of deltas) this.#self.addShardStats(delta.stats);
-    const typeConflicts = outcome.typeConflictSamples + refusedGroupSamples;
+    const typeConflicts = outcome.typeConflictSamples + refusedGroupSamples + refusedOtlpPoints;
     if (typeConflicts > 0) {
       this.#self.counter('samplesDropped').inc({ reason: 'type_conflict' }, typeConflicts);
     }

@@ -1,4 +1,10 @@
-import { SeriesKind, type GroupOp, type ShardDelta, type ShardStats } from '../../src/protocol.js';
+import {
+  SeriesKind,
+  type GroupOp,
+  type OtlpPoint,
+  type ShardDelta,
+  type ShardStats,
+} from '../../src/protocol.js';
 import type { PushedSample } from '../parse/json-push.js';
 import { createParsedLine, parseStatsdLine, type ParsedLine } from '../parse/statsd-line.js';
 import { CounterStore } from './counter.js';
@@ -39,6 +45,7 @@ export class ShardState {
   readonly #line: ParsedLine = createParsedLine();
   #stats: ShardStats = createShardStats();
   #groupOps: GroupOp[] = [];
+  #otlpPoints: OtlpPoint[] = [];
 
   constructor(options: ShardStateOptions) {
     this.#gauges = new GaugeStore({ keepsOrder: options.keepsGaugeOrder });
@@ -96,6 +103,12 @@ export class ShardState {
     for (const family of op.families) this.#stats.samples += family.samples.length;
   }
 
+  /** Queues OTLP points for the merger; all share the record's stream position. */
+  addOtlpPoints(points: ReadonlyArray<Omit<OtlpPoint, 'order'>>, recordOrder: number): void {
+    for (const point of points) this.#otlpPoints.push({ ...point, order: recordOrder });
+    this.#stats.samples += points.length;
+  }
+
   /** Everything aggregated since the last call; the stores start over empty. */
   takeDelta(shard: number, generation: number, epoch: number): ShardDelta {
     this.#stats.droppedTags = this.table.tagProblems.dropped;
@@ -112,6 +125,10 @@ export class ShardState {
       sets: this.#sets.drain(),
       stats: this.#stats,
     };
+    if (this.#otlpPoints.length > 0) {
+      delta.otlpPoints = this.#otlpPoints;
+      this.#otlpPoints = [];
+    }
     if (this.#groupOps.length > 0) {
       delta.groupOps = this.#groupOps;
       this.#groupOps = [];

@@ -12,6 +12,7 @@ import {
 import type { DeltaMessage, PushAck } from '../../src/protocol.js';
 import { decodeGroupPush } from '../parse/group-push.js';
 import { decodePush } from '../parse/json-push.js';
+import { decodeOtlp } from '../parse/otlp.js';
 import { RingReader } from './ring-reader.js';
 import { LINES_PER_RECORD, ShardState, type ShardStateOptions } from './shard-state.js';
 
@@ -115,6 +116,21 @@ export class Shard {
 
     if (kind === RecordKind.PushPromText || kind === RecordKind.PushPromTextGzip) {
       this.#ingestGroupPush(kind, seq, payload, recordOrder);
+      return;
+    }
+
+    if (kind >= RecordKind.PushOtlpProto && kind <= RecordKind.PushOtlpJsonGzip) {
+      const otlp = decodeOtlp(kind, payload);
+      this.#state.addOtlpPoints(otlp.points, recordOrder);
+      const ack: PushAck = {
+        seq,
+        // target_info is made from the resource, not sent as a point: not counted.
+        accepted: otlp.points.filter((point) => point.family !== 'target_info').length,
+        refused: otlp.refused,
+        bodyError: otlp.bodyError,
+        firstSampleError: otlp.firstSampleError,
+      };
+      this.#options.ackPort.postMessage(ack);
       return;
     }
 
