@@ -7,7 +7,7 @@ import { ExpositionCache } from './http/exposition-cache.js';
 import { createMetricsRoute } from './http/metrics-route.js';
 import { createPushRoutes } from './http/push-routes.js';
 import { listenHttp } from './http/server.js';
-import { PushReplies } from './ingest/push-replies.js';
+import { PushReplies, type PushVerdict } from './ingest/push-replies.js';
 import { IngestCounters } from './ingest/ingest-counters.js';
 import { readHostUdpReceiveBufferErrors } from './ingest/kernel-udp-stats.js';
 import { listenTcp } from './ingest/tcp.js';
@@ -16,7 +16,7 @@ import type { Logger } from './log.js';
 import { MergerThread } from './pool/merger-thread.js';
 import { ShardPool } from './pool/shard-pool.js';
 import { FlushControl } from './ring/flush-control.js';
-import { CUT_SLOTS, createRingBuffer } from './ring/layout.js';
+import { CUT_SLOTS, RecordKind, createRingBuffer } from './ring/layout.js';
 import { RingDispatcher } from './ring/ring-dispatcher.js';
 import { VERSION } from './version.js';
 
@@ -29,6 +29,11 @@ export interface Daemon {
     otlpHttp: number | null;
   };
   httpEngine: string;
+  /**
+   * Hands a JSON push body (the /api/v1/metrics schema) to the shards, as the HTTP route
+   * does; resolves with the shard's verdict, or null when every ring was full.
+   */
+  submitJsonPush(body: Uint8Array): Promise<PushVerdict | null>;
   /** Stops accepting, ships and folds everything accepted, then releases every thread. */
   stop(): Promise<void>;
 }
@@ -169,6 +174,10 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
       otlpHttp: otlpHttp?.port ?? null,
     },
     httpEngine: engine.name,
+    submitJsonPush: (body) => {
+      const seq = dispatcher.dispatchPush(RecordKind.PushJson, body);
+      return seq === null ? Promise.resolve(null) : pushReplies.wait(seq);
+    },
     stop,
   };
 }
