@@ -112,6 +112,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
     dispatcher,
     replies: pushReplies,
     maxBodyBytes: config.pushMaxBodyBytes,
+    counters: counters.push,
   });
   const http: HttpServer | null = config.http
     ? await listenHttp(

@@ -13,6 +13,10 @@ import type { DropReason, ParseReason, WireError } from './errors.js';
 export const TRANSPORTS = ['udp', 'tcp'] as const;
 export type Transport = (typeof TRANSPORTS)[number];
 
+/** The HTTP push receivers; label values of the push self-metrics. */
+export const PUSH_RECEIVERS = ['json', 'pushgateway', 'otlp'] as const;
+export type PushReceiver = (typeof PUSH_RECEIVERS)[number];
+
 /** What a series becomes on /metrics. Timers, histograms and distributions are histograms. */
 export const SeriesKind = { Counter: 0, Gauge: 1, Histogram: 2, Set: 3 } as const;
 export type SeriesKind = (typeof SeriesKind)[keyof typeof SeriesKind];
@@ -166,6 +170,10 @@ export interface IngestSnapshot {
   /** RcvbufErrors from /proc/net/snmp: every UDP socket of the host, not only ours. */
   hostUdpReceiveBufferErrors: number;
   workerRestarts: number;
+  /** Push requests answered, by receiver and HTTP status; statuses are the routes' own. */
+  pushRequests: Array<[receiver: PushReceiver, status: number, total: number]>;
+  /** Samples (OTLP: points) refused inside accepted bodies, by receiver and DROP_REASONS entry. */
+  pushRefusedSamples: Array<[receiver: PushReceiver, reason: DropReason, total: number]>;
 }
 
 export interface MergerTick {

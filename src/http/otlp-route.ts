@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type { PushCounters } from '../ingest/push-counters.js';
 import type { PushReplies } from '../ingest/push-replies.js';
 import type { PushAck } from '../protocol.js';
 import { RecordKind } from '../ring/layout.js';
@@ -25,6 +26,7 @@ export interface OtlpRouteOptions {
   dispatcher: Pick<RingDispatcher, 'dispatchPush' | 'maxPushBytes'>;
   replies: Pick<PushReplies, 'wait'>;
   maxBodyBytes: number;
+  counters: Pick<PushCounters, 'countRefused'>;
 }
 
 export function createOtlpRoute(options: OtlpRouteOptions): Route {
@@ -81,6 +83,7 @@ async function receiveOtlp(exchange: HttpExchange, options: OtlpRouteOptions): P
     respondStatus(exchange, isJson, 503, 'no worker answered in time; the push may be lost');
     return;
   }
+  if (verdict.ack.bodyError === null) options.counters.countRefused('otlp', verdict.ack.refused);
   respondToAck(exchange, isJson, verdict.ack);
 }
 

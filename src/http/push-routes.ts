@@ -1,4 +1,5 @@
-import type { GroupPushHeader, PushAck } from '../protocol.js';
+import type { PushCounters } from '../ingest/push-counters.js';
+import type { GroupPushHeader, PushAck, PushReceiver } from '../protocol.js';
 import { RecordKind } from '../ring/layout.js';
 import type { RingDispatcher } from '../ring/ring-dispatcher.js';
 import type { PushReplies } from '../ingest/push-replies.js';
@@ -15,6 +16,7 @@ export interface PushRouteOptions {
   replies: Pick<PushReplies, 'wait'>;
   /** Bodies past this many bytes (as received, before gunzip) get 413. */
   maxBodyBytes: number;
+  counters: Pick<PushCounters, 'countRequest' | 'countRefused'>;
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -27,14 +29,26 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
  * decodes it and its PushAck decides the status (see push-replies.ts).
  */
 export function createPushRoutes(options: PushRouteOptions): PushRouteTable {
-  const group =
-    (method: GroupPushHeader['method']): Route =>
-    (exchange) =>
-      void receiveGroupPush(exchange, method, options);
+  const { counters } = options;
+  // Every answer of a receiver is counted by status, whichever branch sends it.
+  const counted =
+    (receiver: PushReceiver, route: Route): Route =>
+    (exchange) => {
+      const respond = exchange.respond.bind(exchange);
+      exchange.respond = (status, headers, body) => {
+        counters.countRequest(receiver, status);
+        respond(status, headers, body);
+      };
+      route(exchange);
+    };
+  const group = (method: GroupPushHeader['method']): Route =>
+    counted('pushgateway', (exchange) => void receiveGroupPush(exchange, method, options));
   return {
-    '/api/v1/metrics': { POST: (exchange) => void receiveJsonPush(exchange, options) },
+    '/api/v1/metrics': {
+      POST: counted('json', (exchange) => void receiveJsonPush(exchange, options)),
+    },
     '/metrics/job/*': { PUT: group('put'), POST: group('post'), DELETE: group('delete') },
-    '/v1/metrics': { POST: createOtlpRoute(options) },
+    '/v1/metrics': { POST: counted('otlp', createOtlpRoute(options)) },
   };
 }
 
@@ -120,6 +134,7 @@ async function receiveJsonPush(exchange: HttpExchange, options: PushRouteOptions
     respondJson(exchange, 503, { error: 'no worker answered in time; the push may be lost' });
     return;
   }
+  if (verdict.ack.bodyError === null) options.counters.countRefused('json', verdict.ack.refused);
   respondToAck(exchange, verdict.ack);
 }
 

@@ -50,6 +50,8 @@ export function mergerTick(epoch: number): MergerTick {
       udpReceiveBufferBytes: 0,
       hostUdpReceiveBufferErrors: 0,
       workerRestarts: 0,
+      pushRequests: [],
+      pushRefusedSamples: [],
     },
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BodyResult, HttpExchange } from '../../../../src/http/exchange.js';
 import { createPushRoutes, recordKindOf } from '../../../../src/http/push-routes.js';
+import { PushCounters } from '../../../../src/ingest/push-counters.js';
 import type { PushVerdict } from '../../../../src/ingest/push-replies.js';
 import type { PushAck } from '../../../../src/protocol.js';
 import { RecordKind } from '../../../../src/ring/layout.js';
@@ -13,6 +14,7 @@ interface Response {
 interface Harness {
   dispatched: Array<{ kind: number; bytes: Uint8Array }>;
   limits: number[];
+  counters: PushCounters;
   push(headers: Record<string, string>, body: BodyResult): Promise<Response>;
 }
 
@@ -20,6 +22,7 @@ interface Harness {
 function createHarness(seq: number | null, verdict: PushVerdict): Harness {
   const dispatched: Harness['dispatched'] = [];
   const limits: number[] = [];
+  const counters = new PushCounters();
   const routes = createPushRoutes({
     dispatcher: {
       maxPushBytes: 8 * 1024 * 1024,
@@ -30,6 +33,7 @@ function createHarness(seq: number | null, verdict: PushVerdict): Harness {
     },
     replies: { wait: () => Promise.resolve(verdict) },
     maxBodyBytes: 4 * 1024 * 1024,
+    counters,
   });
   const push = (headers: Record<string, string>, body: BodyResult): Promise<Response> =>
     new Promise((resolve) => {
@@ -48,7 +52,7 @@ function createHarness(seq: number | null, verdict: PushVerdict): Harness {
       };
       routes['/api/v1/metrics'].POST!(exchange);
     });
-  return { dispatched, limits, push };
+  return { dispatched, limits, push, counters };
 }
 
 function ackOf(fields: Partial<PushAck>): PushVerdict {
@@ -128,10 +132,15 @@ describe('the JSON push route', () => {
       refused: { bad_value: 2 },
       firstSampleError: 'samples[1]: x',
     });
-    const response = await createHarness(0, verdict).push({}, BODY);
+    const harness = createHarness(0, verdict);
+    const response = await harness.push({}, BODY);
     expect(response).toEqual({
       status: 200,
       body: { accepted: 1, refused: { bad_value: 2 }, error: 'samples[1]: x' },
+    });
+    expect(harness.counters.snapshot()).toEqual({
+      pushRequests: [['json', 200, 1]],
+      pushRefusedSamples: [['json', 'bad_value', 2]],
     });
   });
 
@@ -146,10 +155,16 @@ describe('the JSON push route', () => {
 
   it('answers 400 with the body error when the body could not be read', async () => {
     const verdict = ackOf({ refused: { bad_encoding: 1 }, bodyError: 'body is not valid gzip' });
-    const response = await createHarness(0, verdict).push({ 'content-encoding': 'gzip' }, BODY);
+    const harness = createHarness(0, verdict);
+    const response = await harness.push({ 'content-encoding': 'gzip' }, BODY);
     expect(response).toEqual({
       status: 400,
       body: { error: 'body is not valid gzip', accepted: 0, refused: { bad_encoding: 1 } },
+    });
+    // A body refused whole counts as a 400 request, not as refused samples.
+    expect(harness.counters.snapshot()).toEqual({
+      pushRequests: [['json', 400, 1]],
+      pushRefusedSamples: [],
     });
   });
 
