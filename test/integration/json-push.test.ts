@@ -151,3 +151,36 @@ describe('the JSON push API', () => {
     }
   });
 });
+
+describe('the JSON push API on small rings', () => {
+  let daemon: RunningDaemon;
+  beforeAll(async () => {
+    daemon = await startDaemon([
+      '--workers',
+      '1',
+      '--ring-bytes',
+      '65536',
+      '--tcp-max-line-bytes',
+      '1024',
+    ]);
+  });
+  afterAll(async () => {
+    expect(await daemon.stop()).toBe(0);
+  });
+
+  it('answers 413 for a body larger than half a ring, and counts it', async () => {
+    const body = Buffer.alloc(40 * 1024, 0x20);
+
+    const response = await push(daemon.baseUrl, PATH, body, JSON_TYPE);
+
+    // Half of a 64 KiB ring, less the 12-byte record header.
+    expect(response).toEqual({ status: 413, body: { error: 'body exceeds 32756 bytes' } });
+    const samples = await daemon.waitForSamples(
+      (s) => valueOf(s, 'catalyst_push_requests_total', { receiver: 'json', status: '413' }) === 1,
+      'the 413 counted',
+    );
+    expect(
+      valueOf(samples, 'catalyst_push_requests_total', { receiver: 'json', status: '413' }),
+    ).toBe(1);
+  });
+});

@@ -29,12 +29,14 @@ const DEFAULT_CONFIG: DaemonConfig = {
   statsdUdp: { host: '127.0.0.1', port: 8125 },
   statsdTcp: { host: '127.0.0.1', port: 8125 },
   http: { host: '127.0.0.1', port: 9102 },
+  otlpHttp: { host: '127.0.0.1', port: 4318 },
   workers: defaultWorkerCount(),
   flushIntervalMs: 1000,
   buckets: DEFAULT_BUCKETS,
   ringBytes: 16 * 1024 * 1024,
   udpReceiveBufferBytes: 8 * 1024 * 1024,
   tcpMaxLineBytes: 64 * 1024,
+  pushMaxBodyBytes: 4 * 1024 * 1024,
   logLevel: 'info',
   httpEngine: 'auto',
 };
@@ -49,6 +51,16 @@ describe('loadCommandLine', () => {
   });
 
   it.each([
+    {
+      name: '--otlp-http',
+      argv: ['--otlp-http', 'off'],
+      change: { otlpHttp: null },
+    },
+    {
+      name: '--push-max-body-bytes',
+      argv: ['--push-max-body-bytes', '1048576'],
+      change: { pushMaxBodyBytes: 1048576 },
+    },
     {
       name: '--statsd-udp',
       argv: ['--statsd-udp', '127.0.0.2:9125'],
