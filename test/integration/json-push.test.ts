@@ -126,7 +126,7 @@ describe('the JSON push API', () => {
         body: () => Buffer.from('not gzip at all'),
         headers: { ...JSON_TYPE, 'content-encoding': 'gzip' },
         status: 400,
-        error: 'body is not valid gzip',
+        error: 'body is not valid gzip, or inflates past 32 MiB',
       },
       {
         case: 'a body one byte over 4 MiB',

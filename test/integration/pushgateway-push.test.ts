@@ -149,7 +149,10 @@ describe('Pushgateway-style pushes', () => {
     await daemon.nextFlush();
 
     expect(badLine).toEqual({ status: 400, body: 'line 2: expected a value\n' });
-    expect(badGzip).toEqual({ status: 400, body: 'body is not valid gzip\n' });
+    expect(badGzip).toEqual({
+      status: 400,
+      body: 'body is not valid gzip, or inflates past 32 MiB\n',
+    });
     expect(badPath).toEqual({ status: 400, body: 'grouping key needs a value for every label\n' });
     expect(groupSamples(await daemon.samples(), 'kept')).toEqual(['kept_value{"job":"kept"} 1']);
   });

@@ -1,7 +1,7 @@
-import { gunzipSync } from 'node:zlib';
 import type { GroupOp, GroupPushHeader } from '../../src/protocol.js';
 import { RecordKind } from '../../src/ring/layout.js';
 import { parsePromText } from './prom-text.js';
+import { gunzipBody } from './gunzip.js';
 
 /**
  * Decodes a Pushgateway-style push record (layout in src/ingest/group-push-record.ts):
@@ -20,11 +20,11 @@ export function decodeGroupPush(kind: number, payload: Uint8Array): DecodedGroup
   if (header.method === 'delete') return { op, samples: 0 };
 
   if (kind === RecordKind.PushPromTextGzip) {
-    try {
-      body = gunzipSync(body);
-    } catch {
-      return { error: 'body is not valid gzip', reason: 'bad_encoding' };
+    const inflated = gunzipBody(body);
+    if (inflated === null) {
+      return { error: 'body is not valid gzip, or inflates past 32 MiB', reason: 'bad_encoding' };
     }
+    body = inflated;
   }
   const parsed = parsePromText(body.toString('utf8'), header.group);
   if ('error' in parsed) return { error: parsed.error, reason: 'malformed_body' };

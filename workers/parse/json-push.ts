@@ -1,8 +1,8 @@
-import { gunzipSync } from 'node:zlib';
 import { unpack } from 'msgpackr';
 import type { DropReason } from '../../src/errors.js';
 import { RecordKind } from '../../src/ring/layout.js';
 import type { LabelPairs } from './labels.js';
+import { gunzipBody } from './gunzip.js';
 
 /**
  * The JSON push API's body (POST /api/v1/metrics), as JSON or msgpack, gzip or not:
@@ -44,11 +44,11 @@ export function decodePush(kind: number, payload: Uint8Array): DecodedPush {
 
   let bytes = payload;
   if (isGzip) {
-    try {
-      bytes = gunzipSync(payload);
-    } catch {
-      return refuseBody(result, 'bad_encoding', 'body is not valid gzip');
+    const inflated = gunzipBody(payload);
+    if (inflated === null) {
+      return refuseBody(result, 'bad_encoding', 'body is not valid gzip, or inflates past 32 MiB');
     }
+    bytes = inflated;
   }
 
   let body: unknown;

@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
-import { gunzipSync } from 'node:zlib';
 import type { DropReason } from '../../src/errors.js';
 import type { OtlpPoint } from '../../src/protocol.js';
 import { RecordKind } from '../../src/ring/layout.js';
 import { translateLabelName, translateMetricName } from './otlp-names.js';
+import { gunzipBody } from './gunzip.js';
 
 /**
  * OTLP/HTTP ExportMetricsServiceRequest bodies, protobuf or JSON, into OtlpPoints.
@@ -35,11 +35,11 @@ export function decodeOtlp(kind: number, payload: Uint8Array): DecodedOtlp {
   const result: DecodedOtlp = { points: [], refused: {}, bodyError: null, firstSampleError: null };
   let bytes = payload;
   if (kind === RecordKind.PushOtlpProtoGzip || kind === RecordKind.PushOtlpJsonGzip) {
-    try {
-      bytes = gunzipSync(payload);
-    } catch {
-      return refuseBody(result, 'bad_encoding', 'body is not valid gzip');
+    const inflated = gunzipBody(payload);
+    if (inflated === null) {
+      return refuseBody(result, 'bad_encoding', 'body is not valid gzip, or inflates past 32 MiB');
     }
+    bytes = inflated;
   }
 
   const isJson = kind === RecordKind.PushOtlpJson || kind === RecordKind.PushOtlpJsonGzip;

@@ -154,12 +154,19 @@ describe('the JSON push route', () => {
   });
 
   it('answers 400 with the body error when the body could not be read', async () => {
-    const verdict = ackOf({ refused: { bad_encoding: 1 }, bodyError: 'body is not valid gzip' });
+    const verdict = ackOf({
+      refused: { bad_encoding: 1 },
+      bodyError: 'body is not valid gzip, or inflates past 32 MiB',
+    });
     const harness = createHarness(0, verdict);
     const response = await harness.push({ 'content-encoding': 'gzip' }, BODY);
     expect(response).toEqual({
       status: 400,
-      body: { error: 'body is not valid gzip', accepted: 0, refused: { bad_encoding: 1 } },
+      body: {
+        error: 'body is not valid gzip, or inflates past 32 MiB',
+        accepted: 0,
+        refused: { bad_encoding: 1 },
+      },
     });
     // A body refused whole counts as a 400 request, not as refused samples.
     expect(harness.counters.snapshot()).toEqual({

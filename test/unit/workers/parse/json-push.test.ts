@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { pack } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
 import { RecordKind } from '../../../../src/ring/layout.js';
+import { MAX_INFLATED_BYTES } from '../../../../workers/parse/gunzip.js';
 import { MAX_OBSERVATIONS, decodePush } from '../../../../workers/parse/json-push.js';
 
 function decodeJson(body: unknown) {
@@ -83,7 +84,7 @@ describe('decodePush', () => {
       kind: RecordKind.PushJsonGzip,
       bytes: gzipSync(Buffer.from(JSON.stringify(ISSUE_EXAMPLE))).subarray(0, 20),
       reason: 'bad_encoding',
-      error: 'body is not valid gzip',
+      error: 'body is not valid gzip, or inflates past 32 MiB',
     },
   ];
   for (const row of badBodies) {
@@ -190,6 +191,18 @@ describe('decodePush', () => {
       samples: [],
       refused: {},
       bodyError: null,
+      firstSampleError: null,
+    });
+  });
+});
+
+describe('decodePush on a gzip bomb', () => {
+  it('refuses a body that inflates past the bound as bad_encoding', () => {
+    const bomb = gzipSync(Buffer.alloc(MAX_INFLATED_BYTES + 1, 0x20));
+    expect(decodePush(RecordKind.PushJsonGzip, bomb)).toEqual({
+      samples: [],
+      refused: { bad_encoding: 1 },
+      bodyError: 'body is not valid gzip, or inflates past 32 MiB',
       firstSampleError: null,
     });
   });
