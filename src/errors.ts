@@ -20,6 +20,14 @@ export const DROP_REASONS = [
   'line_too_long',
   'series_limit',
   'body_too_large',
+  // A push body that is not what its content type says (bad JSON, bad msgpack, no samples).
+  'malformed_body',
+  // A push body whose content-encoding could not be undone (bad gzip).
+  'bad_encoding',
+  // One sample of a push body lacks a name or has fields of the wrong type.
+  'malformed_sample',
+  // An OTLP point of a kind not translated (exponential histograms) or without a value.
+  'unsupported_point',
 ] as const;
 
 export type DropReason = (typeof DROP_REASONS)[number];

@@ -5,7 +5,9 @@ import { selectHttpEngine } from './http/engine.js';
 import type { HttpServer } from './http/exchange.js';
 import { ExpositionCache } from './http/exposition-cache.js';
 import { createMetricsRoute } from './http/metrics-route.js';
+import { createPushRoutes } from './http/push-routes.js';
 import { listenHttp } from './http/server.js';
+import { PushReplies, type PushVerdict } from './ingest/push-replies.js';
 import { IngestCounters } from './ingest/ingest-counters.js';
 import { readHostUdpReceiveBufferErrors } from './ingest/kernel-udp-stats.js';
 import { listenTcp } from './ingest/tcp.js';
@@ -14,17 +16,31 @@ import type { Logger } from './log.js';
 import { MergerThread } from './pool/merger-thread.js';
 import { ShardPool } from './pool/shard-pool.js';
 import { FlushControl } from './ring/flush-control.js';
-import { CUT_SLOTS, createRingBuffer } from './ring/layout.js';
+import { CUT_SLOTS, RecordKind, createRingBuffer } from './ring/layout.js';
 import { RingDispatcher } from './ring/ring-dispatcher.js';
 import { VERSION } from './version.js';
 
 export interface Daemon {
   /** Bound ports, by listener; null when the listener is off. */
-  ports: { statsdUdp: number | null; statsdTcp: number | null; http: number | null };
+  ports: {
+    statsdUdp: number | null;
+    statsdTcp: number | null;
+    http: number | null;
+    otlpHttp: number | null;
+  };
   httpEngine: string;
+  /**
+   * Hands a JSON push body (the /api/v1/metrics schema) to the shards, as the HTTP route
+   * does; resolves with the shard's verdict, or null when every ring was full.
+   */
+  submitJsonPush(body: Uint8Array): Promise<PushVerdict | null>;
   /** Stops accepting, ships and folds everything accepted, then releases every thread. */
   stop(): Promise<void>;
 }
+
+// A shard answers a push within one slice of work once it reaches the record; this only
+// bounds the wait for a record lost with a failed worker, or stuck behind a full backlog.
+const PUSH_REPLY_TIMEOUT_MS = 10_000;
 
 // How long a slow shard may hold the exposition back: five flushes, but never under five
 // seconds (a GC pause or a busy host at short intervals) nor past half the cut slots.
@@ -42,6 +58,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
   const rings = Array.from({ length: config.workers }, () => createRingBuffer(config.ringBytes));
   const dispatcher = new RingDispatcher(rings, counters);
   const flush = new FlushControl(dispatcher);
+  const pushReplies = new PushReplies({ timeoutMs: PUSH_REPLY_TIMEOUT_MS });
   const engine = selectHttpEngine(config.httpEngine, log.child({ component: 'http' }));
 
   let firstMergedEpochSeen = false;
@@ -67,6 +84,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
       merger.attach(shard, generation, fromEpoch, port),
     currentEpoch: () => flush.epoch,
     onRestart: () => counters.workerRestarts++,
+    onPushAck: (ack) => pushReplies.settle(ack),
     log: log.child({ component: 'shard' }),
   });
   shards.start();
@@ -91,6 +109,12 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
         log.child({ component: 'ingest.tcp' }),
       )
     : null;
+  const pushRoutes = createPushRoutes({
+    dispatcher,
+    replies: pushReplies,
+    maxBodyBytes: config.pushMaxBodyBytes,
+    counters: counters.push,
+  });
   const http: HttpServer | null = config.http
     ? await listenHttp(
         engine,
@@ -99,8 +123,17 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
           '/metrics': { GET: createMetricsRoute(cache) },
           '/-/healthy': { GET: healthyRoute },
           '/-/ready': { GET: createReadyRoute(() => firstMergedEpochSeen) },
+          ...pushRoutes,
         },
         log.child({ component: 'http' }),
+      )
+    : null;
+  const otlpHttp: HttpServer | null = config.otlpHttp
+    ? await listenHttp(
+        engine,
+        config.otlpHttp,
+        { '/v1/metrics': pushRoutes['/v1/metrics'] },
+        log.child({ component: 'http.otlp' }),
       )
     : null;
 
@@ -129,15 +162,24 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
       flush.requestStop();
       await shards.stop();
       await merger.stop(finalEpoch);
-      await http?.close();
+      await Promise.all([http?.close(), otlpHttp?.close()]);
       log.info({ finalEpoch }, 'stopped');
     })();
     return stopping;
   };
 
   return {
-    ports: { statsdUdp: udp?.port ?? null, statsdTcp: tcp?.port ?? null, http: http?.port ?? null },
+    ports: {
+      statsdUdp: udp?.port ?? null,
+      statsdTcp: tcp?.port ?? null,
+      http: http?.port ?? null,
+      otlpHttp: otlpHttp?.port ?? null,
+    },
     httpEngine: engine.name,
+    submitJsonPush: (body) => {
+      const seq = dispatcher.dispatchPush(RecordKind.PushJson, body);
+      return seq === null ? Promise.resolve(null) : pushReplies.wait(seq);
+    },
     stop,
   };
 }
@@ -147,6 +189,7 @@ function warnIfExposed(config: DaemonConfig, log: Logger): void {
     ['statsd-udp', config.statsdUdp],
     ['statsd-tcp', config.statsdTcp],
     ['http', config.http],
+    ['otlp-http', config.otlpHttp],
   ];
   for (const [listener, address] of listeners) {
     if (address !== null && !isLoopback(address)) {

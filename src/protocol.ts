@@ -4,13 +4,18 @@
  *
  *   main ──ring records──▶ shard ──ShardDelta (msgpackr)──▶ merger ──Exposition──▶ main
  *   main ──MergerTick (each flush)─────────────────────────▶ merger
+ *   main ──push record (seq)──▶ shard ──PushAck (seq)──▶ main   (answers the HTTP push)
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { ParseReason, WireError } from './errors.js';
+import type { DropReason, ParseReason, WireError } from './errors.js';
 
 /** Where bytes came in. Indexes the per-transport arrays in the stats below. */
 export const TRANSPORTS = ['udp', 'tcp'] as const;
 export type Transport = (typeof TRANSPORTS)[number];
+
+/** The HTTP push receivers; label values of the push self-metrics. */
+export const PUSH_RECEIVERS = ['json', 'pushgateway', 'otlp'] as const;
+export type PushReceiver = (typeof PUSH_RECEIVERS)[number];
 
 /** What a series becomes on /metrics. Timers, histograms and distributions are histograms. */
 export const SeriesKind = { Counter: 0, Gauge: 1, Histogram: 2, Set: 3 } as const;
@@ -76,7 +81,75 @@ export interface ShardDelta {
   histogramStride: number;
   /** Set members seen this epoch, per id, and how many samples named them. */
   sets: Array<[id: number, samples: number, members: string[]]>;
+  /**
+   * Pushgateway-style group operations decoded this epoch, in this shard's stream order.
+   * Absent when there were none. The merger applies every shard's ops sorted by `order`.
+   */
+  groupOps?: GroupOp[];
+  /** OTLP data points decoded this epoch, in stream order; absent when there were none. */
+  otlpPoints?: OtlpPoint[];
   stats: ShardStats;
+}
+
+/**
+ * One OTLP data point, translated to a Prometheus series. The merger keeps one value per
+ * (family, labels) stream (workers/merge/otlp-series.ts):
+ *  - set: cumulative sums, gauges, cumulative histograms and summaries replace the value;
+ *  - add: delta sums and delta histograms are added, so the series stays cumulative however
+ *    deltas and scrapes interleave.
+ */
+export interface OtlpPoint {
+  order: number;
+  mode: 'set' | 'add';
+  /** Family name after translation (dots → `_`, unit suffix); counters without `_total`. */
+  family: string;
+  type: 'counter' | 'gauge' | 'histogram' | 'summary';
+  help: string;
+  /** Flattened sorted label pairs, `job` and `instance` from the resource included. */
+  labels: string[];
+  /** Counters and gauges: the value. Histograms and summaries: the sum. */
+  value: number;
+  count: number;
+  /** Histograms: explicit upper bounds (+Inf implied). Summaries: quantiles. */
+  bounds: number[];
+  /** Histograms: per-bucket counts, not cumulative, +Inf last. Summaries: quantile values. */
+  counts: number[];
+}
+
+/**
+ * Pushed Prometheus text families of one group, by metric family name. Groups are absolute
+ * state kept by the merger (workers/merge/push-groups.ts), never added to:
+ *  - put:    the group becomes exactly `families` (an empty body empties it);
+ *  - post:   each family in `families` replaces that family in the group, others stay;
+ *  - delete: the group and its push_time_seconds go.
+ * Every value is taken as given: a pushed counter is its cumulative value, not an increment.
+ */
+export interface GroupOp {
+  method: 'put' | 'post' | 'delete';
+  /** Stream position, as SeriesDefinition.firstOrder. */
+  order: number;
+  /** Grouping key: label pairs flattened [name0, value0, ...], names sorted, `job` included. */
+  group: string[];
+  /** When the main thread received the push, in seconds since the Unix epoch. */
+  pushTimeSeconds: number;
+  families: PushedFamily[];
+}
+
+/** What the main thread puts before a Pushgateway-style body (src/ingest/group-push-record.ts). */
+export interface GroupPushHeader {
+  method: GroupOp['method'];
+  group: string[];
+  pushTimeSeconds: number;
+}
+
+export type PushedFamilyType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
+
+export interface PushedFamily {
+  name: string;
+  type: PushedFamilyType;
+  help: string;
+  /** Sample lines: full sample name, flattened sorted labels (grouping key included), value. */
+  samples: Array<[name: string, labels: string[], value: number]>;
 }
 
 /** The main thread's own counters, cumulative since start, sent with every tick. */
@@ -97,6 +170,10 @@ export interface IngestSnapshot {
   /** RcvbufErrors from /proc/net/snmp: every UDP socket of the host, not only ours. */
   hostUdpReceiveBufferErrors: number;
   workerRestarts: number;
+  /** Push requests answered, by receiver and HTTP status; statuses are the routes' own. */
+  pushRequests: Array<[receiver: PushReceiver, status: number, total: number]>;
+  /** Samples (OTLP: points) refused inside accepted bodies, by receiver and DROP_REASONS entry. */
+  pushRefusedSamples: Array<[receiver: PushReceiver, reason: DropReason, total: number]>;
 }
 
 export interface MergerTick {
@@ -157,6 +234,27 @@ export interface MergerReady {
 export interface MergerFailure {
   kind: 'failure';
   error: WireError;
+}
+
+/**
+ * What a shard made of one push record (RecordKind.Push*), posted on its ack port so the
+ * main thread can answer the HTTP request that carried it. Sent once per push record, after
+ * its samples are in the shard's state for the epoch the record's seq falls in.
+ */
+export interface PushAck {
+  /** The record's seq, as RingDispatcher stamped it; keys the pending response. */
+  seq: number;
+  /** Samples stored. A histogram sample counts once, however many observations it has. */
+  accepted: number;
+  /** Samples refused, by DROP_REASONS entry; empty when all were accepted. */
+  refused: Partial<Record<DropReason, number>>;
+  /**
+   * Set when the body as a whole could not be read (bad gzip, not JSON, no samples array):
+   * nothing was stored. A human-readable sentence, sent back in the 400 response.
+   */
+  bodyError: string | null;
+  /** The first refused sample's problem, for the response; null when none was refused. */
+  firstSampleError: string | null;
 }
 
 export type { ParseReason };

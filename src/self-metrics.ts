@@ -156,6 +156,18 @@ export const SELF_METRICS = {
     [],
     'Shard deltas folded after their interval had been rendered without them.',
   ),
+  pushRequests: spec(
+    'catalyst_push_requests_total',
+    'counter',
+    ['receiver', 'status'],
+    'HTTP push requests answered, by receiver (json, pushgateway, otlp) and HTTP status.',
+  ),
+  pushRefusedSamples: spec(
+    'catalyst_push_refused_samples_total',
+    'counter',
+    ['receiver', 'reason'],
+    'Samples or OTLP points refused inside a push whose other samples were kept.',
+  ),
   workerRestarts: spec(
     'catalyst_worker_restarts_total',
     'counter',

@@ -5,6 +5,8 @@ export interface DaemonConfig {
   statsdUdp: ListenAddress | null;
   statsdTcp: ListenAddress | null;
   http: ListenAddress | null;
+  /** OTLP/HTTP receiver alone (POST /v1/metrics), where SDKs push by default; null when off. */
+  otlpHttp: ListenAddress | null;
   workers: number;
   flushIntervalMs: number;
   /** Histogram upper bounds, ascending, finite; seconds for timers. */
@@ -13,6 +15,8 @@ export interface DaemonConfig {
   ringBytes: number;
   udpReceiveBufferBytes: number;
   tcpMaxLineBytes: number;
+  /** Largest HTTP push body, as received (before gunzip); past it the push gets 413. */
+  pushMaxBodyBytes: number;
   logLevel: LogLevel;
   /** `auto`: the first native uWS binding that loads, else node:http. `node`: node:http. */
   httpEngine: 'auto' | 'node';

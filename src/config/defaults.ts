@@ -12,12 +12,16 @@ export const DEFAULTS = {
   statsdUdp: '127.0.0.1:8125',
   statsdTcp: '127.0.0.1:8125',
   http: '127.0.0.1:9102',
+  // The port OpenTelemetry SDKs push OTLP/HTTP to when nothing is configured.
+  otlpHttp: '127.0.0.1:4318',
   flushIntervalMs: 1000,
   // 16 MiB per worker holds about a quarter second of packed StatsD at 2 M lines/s.
   ringBytes: 16 * 1024 * 1024,
   // The kernel caps this at net.core.rmem_max; what it granted is logged and exported.
   udpReceiveBufferBytes: 8 * 1024 * 1024,
   tcpMaxLineBytes: 64 * 1024,
+  // A push body is one ring record, and a record holds at most half a ring (8 MiB here).
+  pushMaxBodyBytes: 4 * 1024 * 1024,
   logLevel: 'info',
   httpEngine: 'auto',
 } as const;

@@ -4,7 +4,10 @@ import type { HttpEngine, HttpExchange, HttpServer } from './exchange.js';
 
 export type Route = (exchange: HttpExchange) => void;
 
-/** Routes by exact path, then method. Unknown paths get 404, known paths with another method 405. */
+/**
+ * Routes by exact path, then method. A key ending in `/*` serves every path under it (the
+ * Pushgateway's `/metrics/job/...`). Unknown paths get 404, known paths with another method 405.
+ */
 export function listenHttp(
   engine: HttpEngine,
   address: ListenAddress,
@@ -12,8 +15,13 @@ export function listenHttp(
   log: Logger,
 ): Promise<HttpServer> {
   const table = new Map(Object.entries(routes));
+  const prefixes = [...table.keys()]
+    .filter((path) => path.endsWith('/*'))
+    .map((path) => [path.slice(0, -1), table.get(path)!] as const);
   const handler = (exchange: HttpExchange): void => {
-    const byMethod = table.get(exchange.path);
+    const byMethod =
+      table.get(exchange.path) ??
+      prefixes.find(([prefix]) => exchange.path.startsWith(prefix))?.[1];
     if (byMethod === undefined) {
       exchange.respond(404, { 'content-type': 'text/plain' }, 'not found\n');
       return;

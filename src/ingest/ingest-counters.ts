@@ -1,4 +1,5 @@
 import { TRANSPORTS, type IngestSnapshot } from '../protocol.js';
+import { PushCounters } from './push-counters.js';
 
 /** The main thread's running totals. Plain numbers: only the main thread touches them. */
 export class IngestCounters {
@@ -11,6 +12,7 @@ export class IngestCounters {
   tcpLinesTooLong = 0;
   udpReceiveBufferBytes = 0;
   workerRestarts = 0;
+  readonly push = new PushCounters();
 
   snapshot(extra: {
     ringUsedBytes: number[];
@@ -30,6 +32,7 @@ export class IngestCounters {
       udpReceiveBufferBytes: this.udpReceiveBufferBytes,
       hostUdpReceiveBufferErrors: extra.hostUdpReceiveBufferErrors,
       workerRestarts: this.workerRestarts,
+      ...this.push.snapshot(),
     };
   }
 }

@@ -1,6 +1,7 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Logger } from '../log.js';
+import type { PushAck } from '../protocol.js';
 
 /** What each shard task is given (see workers/shard/shard.ts ShardOptions). */
 interface ShardTaskOptions {
@@ -10,6 +11,7 @@ interface ShardTaskOptions {
   ring: SharedArrayBuffer;
   control: SharedArrayBuffer;
   mergerPort: MessagePort;
+  ackPort: MessagePort;
   histogramBuckets: readonly number[];
   keepsGaugeOrder: boolean;
   logLevel: string;
@@ -26,6 +28,8 @@ export interface ShardPoolOptions {
   /** The epoch being accumulated now: where a replacement shard starts. */
   currentEpoch(): number;
   onRestart(shard: number): void;
+  /** Called on the main thread with every PushAck a shard posts. */
+  onPushAck(ack: PushAck): void;
   log: Logger;
 }
 
@@ -79,6 +83,10 @@ export class ShardPool {
   ): Promise<void> {
     const { port1, port2 } = new MessageChannel();
     this.#options.attach(shard, generation, startEpoch, port2);
+    const acks = new MessageChannel();
+    acks.port2.on('message', (ack: PushAck) => this.#options.onPushAck(ack));
+    // The ack port must not keep the process alive on its own once the shards are gone.
+    acks.port2.unref();
     const task: ShardTaskOptions = {
       shard,
       generation,
@@ -86,13 +94,16 @@ export class ShardPool {
       ring: this.#options.rings[shard],
       control: this.#options.control,
       mergerPort: port1,
+      ackPort: acks.port1,
       histogramBuckets: this.#options.histogramBuckets,
       keepsGaugeOrder: this.#options.rings.length > 1,
       logLevel: this.#options.logLevel,
     };
     try {
-      await this.#pool.run(task, { transferList: [port1] as never });
+      await this.#pool.run(task, { transferList: [port1, acks.port1] as never });
     } catch (err) {
+      // A push whose record died with this generation times out in PushReplies.
+      acks.port2.close();
       if (this.#isStopping) return;
       this.#options.log.error(
         { err, shard, generation },

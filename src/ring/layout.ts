@@ -46,6 +46,20 @@ export const WRAP_MARKER = 0xffffffff;
 export const RecordKind = {
   StatsdUdp: 1,
   StatsdTcp: 2,
+  // One HTTP push body each, whole (never split): the shard answers every one with a
+  // PushAck for its seq. The Gzip kinds carry the body still compressed.
+  PushJson: 3,
+  PushJsonGzip: 4,
+  PushMsgpack: 5,
+  PushMsgpackGzip: 6,
+  // Pushgateway-style: a grouping-key header, then Prometheus text (workers/parse/group-push.ts).
+  PushPromText: 7,
+  PushPromTextGzip: 8,
+  // OTLP/HTTP ExportMetricsServiceRequest, protobuf or JSON (workers/parse/otlp.ts).
+  PushOtlpProto: 9,
+  PushOtlpProtoGzip: 10,
+  PushOtlpJson: 11,
+  PushOtlpJsonGzip: 12,
 } as const;
 export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];
 

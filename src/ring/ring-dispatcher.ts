@@ -48,6 +48,29 @@ export class RingDispatcher {
   }
 
   /**
+   * Writes one push body as one record, never split (a body is parsed whole). Returns the
+   * record's seq, or null when no ring has room for it; the caller answers 503 and counts.
+   */
+  dispatchPush(kind: RecordKind, bytes: Uint8Array): number | null {
+    const writers = this.writers;
+    for (let attempt = 0; attempt < writers.length; attempt++) {
+      const writer = writers[this.#next];
+      this.#next = this.#next + 1 === writers.length ? 0 : this.#next + 1;
+      const seq = this.#seq;
+      if (writer.write(kind, seq, bytes, 0, bytes.length)) {
+        this.#seq = (seq + 1) >>> 0;
+        return seq;
+      }
+    }
+    return null;
+  }
+
+  /** The largest body `dispatchPush` can ever place: half a ring, less the record header. */
+  get maxPushBytes(): number {
+    return this.writers[0].maxPayloadBytes;
+  }
+
+  /**
    * Like `dispatch`, for text made of whole lines that may be longer than one record can
    * hold (a TCP chunk plus a long pending line): split at newlines into records that fit.
    */

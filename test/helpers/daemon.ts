@@ -9,7 +9,12 @@ const CLI = fileURLToPath(new URL('../../dist/src/cli.js', import.meta.url));
 
 export interface RunningDaemon {
   process: ChildProcess;
-  ports: { statsdUdp: number | null; statsdTcp: number | null; http: number | null };
+  ports: {
+    statsdUdp: number | null;
+    statsdTcp: number | null;
+    http: number | null;
+    otlpHttp: number | null;
+  };
   /** Every JSON log line so far. */
   logs: Array<Record<string, unknown>>;
   stderr: () => string;
@@ -59,6 +64,8 @@ export async function startDaemon(
       '--statsd-tcp',
       '127.0.0.1:0',
       '--http',
+      '127.0.0.1:0',
+      '--otlp-http',
       '127.0.0.1:0',
       '--flush-interval-ms',
       '100',

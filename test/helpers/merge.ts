@@ -7,7 +7,7 @@ import {
 } from '../../src/protocol.js';
 import { SELF_METRICS } from '../../src/self-metrics.js';
 import { NameClaims, namesOfSelfMetric } from '../../workers/merge/name-claims.js';
-import { SeriesStore } from '../../workers/merge/series-store.js';
+import { SeriesStore, type FamilyRegistrar } from '../../workers/merge/series-store.js';
 import { createShardStats } from '../../workers/shard/shard-stats.js';
 
 /**
@@ -50,6 +50,8 @@ export function mergerTick(epoch: number): MergerTick {
       udpReceiveBufferBytes: 0,
       hostUdpReceiveBufferErrors: 0,
       workerRestarts: 0,
+      pushRequests: [],
+      pushRefusedSamples: [],
     },
   };
 }
@@ -69,6 +71,9 @@ export function definition(
 export interface MergedStore {
   store: SeriesStore;
   registries: { text: client.Registry; openmetrics: client.Registry };
+  /** The store's name claims and registrar, for other merger parts (push groups). */
+  claims: NameClaims;
+  registrar: FamilyRegistrar;
 }
 
 /** A SeriesStore whose families land in a text and an OpenMetrics registry, as in merger.ts. */
@@ -87,17 +92,12 @@ export function createMergedStore(
       claims.claim('self', namesOfSelfMetric(spec.name, spec.type));
     }
   }
-  const store = new SeriesStore({
-    claims,
-    histogramBuckets,
-    registrar: {
-      register(views) {
-        registries.text.registerMetric(views.text as unknown as client.Metric<string>);
-        registries.openmetrics.registerMetric(
-          views.openmetrics as unknown as client.Metric<string>,
-        );
-      },
+  const registrar: FamilyRegistrar = {
+    register(views) {
+      registries.text.registerMetric(views.text as unknown as client.Metric<string>);
+      registries.openmetrics.registerMetric(views.openmetrics as unknown as client.Metric<string>);
     },
-  });
-  return { store, registries };
+  };
+  const store = new SeriesStore({ claims, histogramBuckets, registrar });
+  return { store, registries, claims, registrar };
 }

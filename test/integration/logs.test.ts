@@ -13,10 +13,22 @@ describe('daemon logs', () => {
       for (const [msg, port] of [
         ['statsd udp listening', daemon.ports.statsdUdp],
         ['statsd tcp listening', daemon.ports.statsdTcp],
-        ['http listening', daemon.ports.http],
       ] as const) {
         expect(byMessage(msg)).toEqual([expect.objectContaining({ address: '127.0.0.1', port })]);
       }
+      // Two HTTP listeners: --http and the OTLP one (--otlp-http).
+      expect(byMessage('http listening')).toEqual([
+        expect.objectContaining({
+          component: 'http',
+          address: '127.0.0.1',
+          port: daemon.ports.http,
+        }),
+        expect.objectContaining({
+          component: 'http.otlp',
+          address: '127.0.0.1',
+          port: daemon.ports.otlpHttp,
+        }),
+      ]);
       expect(byMessage('http listening')[0].engine).toEqual(expect.any(String));
       expect(daemon.logs.every((entry) => (entry.level as number) >= 30)).toBe(true);
     } finally {

@@ -16,6 +16,9 @@ import { renderExposition } from './exposition.js';
 import { foldEpoch } from './fold.js';
 import { NameClaims, namesOfSelfMetric } from './name-claims.js';
 import { SelfMetrics } from './self-metrics.js';
+import type { RegistryView } from './families.js';
+import { OtlpSeries } from './otlp-series.js';
+import { PushGroups } from './push-groups.js';
 import { SeriesStore } from './series-store.js';
 
 export interface MergerOptions {
@@ -39,6 +42,8 @@ export class Merger {
   readonly #options: MergerOptions;
   readonly #gate: EpochGate;
   readonly #store: SeriesStore;
+  readonly #groups: PushGroups;
+  readonly #otlp: OtlpSeries;
   readonly #self: SelfMetrics;
   readonly #registries: Record<ExpositionFormat, client.Registry>;
   #wantsOpenMetrics = false;
@@ -60,18 +65,22 @@ export class Merger {
     for (const spec of Object.values(SELF_METRICS)) {
       claims.claim('self', namesOfSelfMetric(spec.name, spec.type));
     }
+    const registrar = {
+      register: (views: { text: RegistryView; openmetrics: RegistryView }) => {
+        this.#registries.text.registerMetric(views.text as unknown as client.Metric<string>);
+        this.#registries.openmetrics.registerMetric(
+          views.openmetrics as unknown as client.Metric<string>,
+        );
+      },
+    };
     this.#store = new SeriesStore({
       claims,
       histogramBuckets: options.histogramBuckets,
-      registrar: {
-        register: (views) => {
-          this.#registries.text.registerMetric(views.text as unknown as client.Metric<string>);
-          this.#registries.openmetrics.registerMetric(
-            views.openmetrics as unknown as client.Metric<string>,
-          );
-        },
-      },
+      registrar,
     });
+    // Pushgateway-style groups share the name claims, so no name shows two types.
+    this.#groups = new PushGroups(claims, registrar);
+    this.#otlp = new OtlpSeries(claims, registrar);
     this.stopped = new Promise((resolve) => (this.#resolveStopped = resolve));
     options.mainPort.on('message', (message: MergerInbound) => this.#onMainMessage(message));
     // A first rendering, of the self-metrics alone, so /metrics answers from the start.
@@ -133,11 +142,14 @@ export class Merger {
   #fold(deltas: ShardDelta[], isLate: boolean): void {
     const started = performance.now();
     const outcome = foldEpoch(this.#store, deltas, { isLate });
+    const groupOps = deltas.flatMap((delta) => delta.groupOps ?? []);
+    const refusedGroupSamples = groupOps.length > 0 ? this.#groups.apply(groupOps) : 0;
+    const otlpPoints = deltas.flatMap((delta) => delta.otlpPoints ?? []);
+    const refusedOtlpPoints = otlpPoints.length > 0 ? this.#otlp.apply(otlpPoints) : 0;
     for (const delta of deltas) this.#self.addShardStats(delta.stats);
-    if (outcome.typeConflictSamples > 0) {
-      this.#self
-        .counter('samplesDropped')
-        .inc({ reason: 'type_conflict' }, outcome.typeConflictSamples);
+    const typeConflicts = outcome.typeConflictSamples + refusedGroupSamples + refusedOtlpPoints;
+    if (typeConflicts > 0) {
+      this.#self.counter('samplesDropped').inc({ reason: 'type_conflict' }, typeConflicts);
     }
     this.#self.histogram('mergeDuration').observe((performance.now() - started) / 1000);
   }

@@ -61,6 +61,12 @@ export class SelfMetrics {
     this.gauge('udpReceiveBuffer').set(snapshot.udpReceiveBufferBytes);
     this.#addTotal('hostUdpReceiveBufferErrors', {}, snapshot.hostUdpReceiveBufferErrors);
     this.#addTotal('workerRestarts', {}, snapshot.workerRestarts);
+    for (const [receiver, status, total] of snapshot.pushRequests) {
+      this.#addTotal('pushRequests', { receiver, status: String(status) }, total);
+    }
+    for (const [receiver, reason, total] of snapshot.pushRefusedSamples) {
+      this.#addTotal('pushRefusedSamples', { receiver, reason }, total);
+    }
   }
 
   counter(key: SelfMetricKey): client.Counter<string> {

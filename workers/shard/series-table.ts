@@ -1,6 +1,6 @@
 import { SeriesKind, type SeriesDefinition } from '../../src/protocol.js';
-import { buildLabels, type TagProblems } from '../parse/labels.js';
-import { sanitizeLabelValue, sanitizeMetricName } from '../parse/sanitize.js';
+import { buildLabels, type LabelPairs, type TagProblems } from '../parse/labels.js';
+import { sanitizeLabelName, sanitizeLabelValue, sanitizeMetricName } from '../parse/sanitize.js';
 import type { ParsedLine } from '../parse/statsd-line.js';
 
 /**
@@ -86,6 +86,22 @@ export class SeriesTable {
     return id;
   }
 
+  /**
+   * The id of a pushed sample's series (JSON push API), defining it when new. Pushed
+   * samples share the canonical keys of StatsD lines, so `jobs_done` pushed as a counter
+   * and `jobs_done:1|c` are one series. Not cached by spelling: pushes are far rarer
+   * than datagram lines and carry their labels already split.
+   */
+  resolvePushed(kind: SeriesKind, rawName: string, rawLabels: LabelPairs, order: number): number {
+    const name = sanitizeMetricName(rawName);
+    const byName = new Map<string, string>();
+    for (const [label, value] of rawLabels) {
+      byName.set(sanitizeLabelName(label), sanitizeLabelValue(value));
+    }
+    const labels = [...byName].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).flat();
+    return this.#defineKey(kind, name, labels, order);
+  }
+
   /** Definitions made since the last call, for the next delta. */
   takeDefinitions(): SeriesDefinition[] {
     const taken = this.#definitions;
@@ -100,7 +116,10 @@ export class SeriesTable {
     const pairs = buildLabels(line.influxTags, line.dogTags, this.tagProblems);
     if (isServiceCheck) setLabel(pairs, 'check', sanitizeLabelValue(detachString(line.name)));
     const labels = pairs.flat();
+    return this.#defineKey(kind, name, labels, order);
+  }
 
+  #defineKey(kind: SeriesKind, name: string, labels: string[], order: number): number {
     const canonicalKey = `${kind}\u0000${name}\u0000${labels.join('\u0000')}`;
     const existing = this.#idByCanonicalKey.get(canonicalKey);
     if (existing !== undefined) return existing;

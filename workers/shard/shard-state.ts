@@ -1,4 +1,11 @@
-import { SeriesKind, type ShardDelta, type ShardStats } from '../../src/protocol.js';
+import {
+  SeriesKind,
+  type GroupOp,
+  type OtlpPoint,
+  type ShardDelta,
+  type ShardStats,
+} from '../../src/protocol.js';
+import type { PushedSample } from '../parse/json-push.js';
 import { createParsedLine, parseStatsdLine, type ParsedLine } from '../parse/statsd-line.js';
 import { CounterStore } from './counter.js';
 import { GaugeStore } from './gauge.js';
@@ -20,6 +27,12 @@ export interface ShardStateOptions {
 const MAX_LINE_INDEX = 65535;
 const LINES_PER_RECORD = 65536;
 
+const PUSHED_KIND: Record<PushedSample['type'], SeriesKind> = {
+  counter: SeriesKind.Counter,
+  gauge: SeriesKind.Gauge,
+  histogram: SeriesKind.Histogram,
+};
+
 /**
  * What one shard has aggregated since the last cut: the series table (kept across epochs)
  * and the per-epoch stores (emptied by `takeDelta`). Pure state, no I/O: the actor loop in
@@ -34,6 +47,8 @@ export class ShardState {
   readonly #line: ParsedLine = createParsedLine();
   #stats: ShardStats = createShardStats();
   readonly #onBadLine: NonNullable<ShardStateOptions['onBadLine']> | null;
+  #groupOps: GroupOp[] = [];
+  #otlpPoints: OtlpPoint[] = [];
 
   constructor(options: ShardStateOptions) {
     this.#onBadLine = options.onBadLine ?? null;
@@ -65,6 +80,39 @@ export class ShardState {
     }
   }
 
+  /**
+   * Aggregates the samples of one decoded push body, in body order from `recordOrder`.
+   * Counters are increments, gauges sets, histogram values observations (no unit scaling).
+   */
+  ingestPush(samples: readonly PushedSample[], recordOrder: number): void {
+    for (let index = 0; index < samples.length; index++) {
+      const sample = samples[index];
+      const order = recordOrder + Math.min(index, MAX_LINE_INDEX);
+      const kind = PUSHED_KIND[sample.type];
+      const id = this.table.resolvePushed(kind, sample.name, sample.labels, order);
+      const slot = slotOfId(id);
+      // A name pushed as two kinds gets two ids here; the merger's name claims keep one.
+      for (const value of sample.values) {
+        if (kind === SeriesKind.Counter) this.#counters.add(slot, id, value);
+        else if (kind === SeriesKind.Gauge) this.#gauges.set(id, value, order);
+        else this.#histograms.observe(slot, id, value, 1);
+      }
+      this.#stats.samples += sample.values.length;
+    }
+  }
+
+  /** Queues a Pushgateway-style group operation for the merger, in stream order. */
+  addGroupOp(op: GroupOp): void {
+    this.#groupOps.push(op);
+    for (const family of op.families) this.#stats.samples += family.samples.length;
+  }
+
+  /** Queues OTLP points for the merger; all share the record's stream position. */
+  addOtlpPoints(points: ReadonlyArray<Omit<OtlpPoint, 'order'>>, recordOrder: number): void {
+    for (const point of points) this.#otlpPoints.push({ ...point, order: recordOrder });
+    this.#stats.samples += points.length;
+  }
+
   /** Everything aggregated since the last call; the stores start over empty. */
   takeDelta(shard: number, generation: number, epoch: number): ShardDelta {
     this.#stats.droppedTags = this.table.tagProblems.dropped;
@@ -81,6 +129,14 @@ export class ShardState {
       sets: this.#sets.drain(),
       stats: this.#stats,
     };
+    if (this.#otlpPoints.length > 0) {
+      delta.otlpPoints = this.#otlpPoints;
+      this.#otlpPoints = [];
+    }
+    if (this.#groupOps.length > 0) {
+      delta.groupOps = this.#groupOps;
+      this.#groupOps = [];
+    }
     this.#stats = createShardStats();
     return delta;
   }

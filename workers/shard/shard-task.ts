@@ -21,6 +21,7 @@ export default async function runShard(options: ShardTaskOptions): Promise<{ sha
   const onBadLine = createBadLineLog(options);
   await new Shard({ ...options, ...(onBadLine === undefined ? {} : { onBadLine }) }).run();
   options.mergerPort.close();
+  options.ackPort.close();
   return { shard: options.shard };
 }
 

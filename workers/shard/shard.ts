@@ -9,7 +9,10 @@ import {
   RecordKind,
   isSeqBefore,
 } from '../../src/ring/layout.js';
-import type { DeltaMessage } from '../../src/protocol.js';
+import type { DeltaMessage, PushAck } from '../../src/protocol.js';
+import { decodeGroupPush } from '../parse/group-push.js';
+import { decodePush } from '../parse/json-push.js';
+import { decodeOtlp } from '../parse/otlp.js';
 import { RingReader } from './ring-reader.js';
 import { LINES_PER_RECORD, ShardState, type ShardStateOptions } from './shard-state.js';
 
@@ -21,6 +24,8 @@ export interface ShardOptions extends ShardStateOptions {
   ring: SharedArrayBuffer;
   control: SharedArrayBuffer;
   mergerPort: MessagePort;
+  /** Where PushAcks go, one per push record (see protocol.ts). */
+  ackPort: MessagePort;
 }
 
 // Work for at most this long before giving the event loop a turn (messages, timers).
@@ -100,11 +105,63 @@ export class Shard {
   }
 
   #ingest(kind: number, seq: number, payload: Buffer): void {
-    const transport = kind === RecordKind.StatsdTcp ? 1 : 0;
     // Signed: a new generation first reads what its failed predecessor left in the ring,
     // records of earlier epochs, which must sort before this epoch's own.
     const recordOrder = ((seq - this.#epochStartSeq) | 0) * LINES_PER_RECORD;
-    this.#state.ingestStatsd(payload.toString('utf8'), transport, recordOrder);
+    if (kind === RecordKind.StatsdUdp || kind === RecordKind.StatsdTcp) {
+      const transport = kind === RecordKind.StatsdTcp ? 1 : 0;
+      this.#state.ingestStatsd(payload.toString('utf8'), transport, recordOrder);
+      return;
+    }
+
+    if (kind === RecordKind.PushPromText || kind === RecordKind.PushPromTextGzip) {
+      this.#ingestGroupPush(kind, seq, payload, recordOrder);
+      return;
+    }
+
+    if (kind >= RecordKind.PushOtlpProto && kind <= RecordKind.PushOtlpJsonGzip) {
+      const otlp = decodeOtlp(kind, payload);
+      this.#state.addOtlpPoints(otlp.points, recordOrder);
+      const ack: PushAck = {
+        seq,
+        // target_info is made from the resource, not sent as a point: not counted.
+        accepted: otlp.points.filter((point) => point.family !== 'target_info').length,
+        refused: otlp.refused,
+        bodyError: otlp.bodyError,
+        firstSampleError: otlp.firstSampleError,
+      };
+      this.#options.ackPort.postMessage(ack);
+      return;
+    }
+
+    // A push: decode, store what is valid, and answer the waiting HTTP request.
+    const decoded = decodePush(kind, payload);
+    this.#state.ingestPush(decoded.samples, recordOrder);
+    const ack: PushAck = {
+      seq,
+      accepted: decoded.samples.length,
+      refused: decoded.refused,
+      bodyError: decoded.bodyError,
+      firstSampleError: decoded.firstSampleError,
+    };
+    this.#options.ackPort.postMessage(ack);
+  }
+
+  /** A whole group operation or nothing: a bad body leaves the group as it was. */
+  #ingestGroupPush(kind: number, seq: number, payload: Buffer, order: number): void {
+    const decoded = decodeGroupPush(kind, payload);
+    const ack: PushAck =
+      'error' in decoded
+        ? {
+            seq,
+            accepted: 0,
+            refused: { [decoded.reason]: 1 },
+            bodyError: decoded.error,
+            firstSampleError: null,
+          }
+        : { seq, accepted: decoded.samples, refused: {}, bodyError: null, firstSampleError: null };
+    if (!('error' in decoded)) this.#state.addGroupOp({ ...decoded.op, order });
+    this.#options.ackPort.postMessage(ack);
   }
 
   #closeEpoch(): void {

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { DaemonConfig } from '../../../../src/config/config.js';
 import { DEFAULT_BUCKETS, defaultWorkerCount } from '../../../../src/config/defaults.js';
 import { loadCommandLine, type CommandLineOutcome } from '../../../../src/config/load.js';
+import { OPTIONS } from '../../../../src/config/options.js';
 
 interface Loaded {
   outcome: CommandLineOutcome;
@@ -32,12 +33,14 @@ const DEFAULT_CONFIG: DaemonConfig = {
   statsdUdp: { host: '127.0.0.1', port: 8125 },
   statsdTcp: { host: '127.0.0.1', port: 8125 },
   http: { host: '127.0.0.1', port: 9102 },
+  otlpHttp: { host: '127.0.0.1', port: 4318 },
   workers: defaultWorkerCount(),
   flushIntervalMs: 1000,
   buckets: DEFAULT_BUCKETS,
   ringBytes: 16 * 1024 * 1024,
   udpReceiveBufferBytes: 8 * 1024 * 1024,
   tcpMaxLineBytes: 64 * 1024,
+  pushMaxBodyBytes: 4 * 1024 * 1024,
   logLevel: 'info',
   httpEngine: 'auto',
 };
@@ -52,6 +55,16 @@ describe('loadCommandLine', () => {
   });
 
   it.each([
+    {
+      name: '--otlp-http',
+      argv: ['--otlp-http', 'off'],
+      change: { otlpHttp: null },
+    },
+    {
+      name: '--push-max-body-bytes',
+      argv: ['--push-max-body-bytes', '1048576'],
+      change: { pushMaxBodyBytes: 1048576 },
+    },
     {
       name: '--statsd-udp',
       argv: ['--statsd-udp', '127.0.0.2:9125'],
@@ -340,7 +353,9 @@ describe('loadCommandLine with a config file and the environment', () => {
         'http-engine: node',
       ].join('\n'),
     );
+    // Options not named in the file keep their defaults; other issues keep adding options.
     expect(configWith(['--config', path], {})).toEqual({
+      ...DEFAULT_CONFIG,
       statsdUdp: { host: '0.0.0.0', port: 9125 },
       statsdTcp: null,
       http: { host: '127.0.0.1', port: 9200 },
@@ -461,9 +476,15 @@ describe('loadCommandLine with a config file and the environment', () => {
     const printed = loadWith([...argv, '--print-config'], env);
     expect(printed.outcome).toEqual({ kind: 'exit', exitCode: 0 });
     expect(printed.err).toBe('');
-    expect(printed.out).toBe(
-      [
-        '# catalyst-metrics 9.8.7: effective configuration',
+    const lines = printed.out.split('\n');
+    expect(lines[0]).toBe('# catalyst-metrics 9.8.7: effective configuration');
+    // Every option once, under its file key, in OPTIONS order; the values given win.
+    const keys = lines
+      .filter((line) => /^[a-z][a-z0-9.-]*:/.test(line))
+      .map((l) => l.split(':')[0]);
+    expect(keys).toEqual(OPTIONS.map((spec) => spec.flag.slice(2)));
+    expect(lines).toEqual(
+      expect.arrayContaining([
         'statsd-udp: 127.0.0.1:8125',
         'statsd-tcp: off',
         'http: :9300',
@@ -472,13 +493,8 @@ describe('loadCommandLine with a config file and the environment', () => {
         'buckets:',
         '  - 0.5',
         '  - 2',
-        'ring-bytes: 16777216',
-        'udp-receive-buffer-bytes: 8388608',
-        'tcp-max-line-bytes: 65536',
         'log-level: info',
-        'http-engine: auto',
-        '',
-      ].join('\n'),
+      ]),
     );
 
     const reread = configWith(['--config', configFile(printed.out)], {});

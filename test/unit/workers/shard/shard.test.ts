@@ -1,12 +1,12 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Packr } from 'msgpackr';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   IngestCounters,
   TRANSPORT_TCP,
   TRANSPORT_UDP,
 } from '../../../../src/ingest/ingest-counters.js';
-import type { DeltaMessage, ShardDelta } from '../../../../src/protocol.js';
+import type { DeltaMessage, PushAck, ShardDelta } from '../../../../src/protocol.js';
 import { FlushControl } from '../../../../src/ring/flush-control.js';
 import { MIN_RING_BYTES, RecordKind, createRingBuffer } from '../../../../src/ring/layout.js';
 import { RingDispatcher } from '../../../../src/ring/ring-dispatcher.js';
@@ -40,10 +40,13 @@ function createMainSide() {
 async function runShard(
   main: ReturnType<typeof createMainSide>,
   count: number,
-  options: { generation?: number; startEpoch?: number } = {},
+  options: { generation?: number; startEpoch?: number; onAck?: (ack: PushAck) => void } = {},
 ): Promise<ShardDelta[]> {
   const { port1, port2 } = new MessageChannel();
   openPorts.push(port1, port2);
+  const acks = new MessageChannel();
+  openPorts.push(acks.port1, acks.port2);
+  acks.port2.on('message', (ack: PushAck) => options.onAck?.(ack));
   const deltas: ShardDelta[] = [];
   const received = new Promise<void>((resolve) => {
     port2.on('message', (message: DeltaMessage) => {
@@ -59,6 +62,7 @@ async function runShard(
     ring: main.ring,
     control: main.flush.buffer,
     mergerPort: port1,
+    ackPort: acks.port1,
     histogramBuckets: [1],
     keepsGaugeOrder: true,
   });
@@ -140,5 +144,38 @@ describe('Shard', () => {
       ['c', 1],
     ]);
     expect([...delta.gauges]).toEqual([1, 2, 1, 0, 7, 0]);
+  });
+
+  it('stores a push body after the StatsD record before it and acks its seq', async () => {
+    const main = createMainSide();
+    main.send('jobs:1|c');
+    const body = JSON.stringify({
+      samples: [
+        { name: 'jobs', type: 'counter', value: 2 },
+        { name: 'depth', type: 'gauge', value: 7 },
+        { name: 'bad', type: 'counter', value: 'x' },
+      ],
+    });
+    main.send(body, RecordKind.PushJson);
+    main.flush.cut();
+    main.flush.requestStop();
+    const acks: PushAck[] = [];
+
+    const [delta] = await runShard(main, 1, { onAck: (ack) => acks.push(ack) });
+    await vi.waitFor(() => expect(acks).toHaveLength(1));
+
+    expect(acks[0]).toEqual({
+      seq: 1,
+      accepted: 2,
+      refused: { bad_value: 1 },
+      bodyError: null,
+      firstSampleError: 'samples[2]: "value" must be a finite number',
+    });
+    expect(delta.definitions.map((d) => [d.name, d.firstOrder])).toEqual([
+      ['jobs', 0],
+      ['depth', RECORD + 1],
+    ]);
+    expect([...delta.counters]).toEqual([0, 2, 3]);
+    expect([...delta.gauges]).toEqual([1, 1, 1, RECORD + 1, 7, 0]);
   });
 });
