@@ -10,6 +10,8 @@ import { IngestCounters } from './ingest/ingest-counters.js';
 import { readHostUdpReceiveBufferErrors } from './ingest/kernel-udp-stats.js';
 import { listenTcp } from './ingest/tcp.js';
 import { listenUdp } from './ingest/udp.js';
+import { LogWorkerClient } from './logs/log-worker-client.js';
+import { createLogsPushRoute, createLogsTailRoute, MAX_LOG_BODY_BYTES } from './logs/logs-route.js';
 import type { Logger } from './log.js';
 import { MergerThread } from './pool/merger-thread.js';
 import { ShardPool } from './pool/shard-pool.js';
@@ -25,6 +27,9 @@ export interface Daemon {
   /** Stops accepting, ships and folds everything accepted, then releases every thread. */
   stop(): Promise<void>;
 }
+
+// A log body waits this long for the worker's counts before it is answered 503.
+const LOG_ANSWER_TIMEOUT_MS = 10_000;
 
 // How long a slow shard may hold the exposition back: five flushes, but never under five
 // seconds (a GC pause or a busy host at short intervals) nor past half the cut slots.
@@ -72,6 +77,26 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
   shards.start();
   log.info({ count: config.workers, ringBytes: config.ringBytes }, 'shards started');
 
+  const logWorker = new LogWorkerClient({
+    tailRecordsPerService: config.logsTailRecords,
+    maxServices: config.logsMaxServices,
+    // Text compresses about 10:1; past that a body is more likely a gzip bomb than logs.
+    maxInflatedBytes: 8 * MAX_LOG_BODY_BYTES,
+    statsIntervalMs: config.flushIntervalMs,
+    file:
+      config.logsFile === null
+        ? null
+        : {
+            path: config.logsFile,
+            maxBytes: config.logsFileMaxBytes,
+            maxFiles: config.logsFileMaxFiles,
+            maxQueuedBytes: 2 * MAX_LOG_BODY_BYTES,
+          },
+    answerTimeoutMs: LOG_ANSWER_TIMEOUT_MS,
+    logLevel: config.logLevel,
+    log: log.child({ component: 'logs' }),
+  });
+
   warnIfExposed(config, log);
   const udp = config.statsdUdp
     ? await listenUdp(
@@ -99,6 +124,10 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
           '/metrics': { GET: createMetricsRoute(cache) },
           '/-/healthy': { GET: healthyRoute },
           '/-/ready': { GET: createReadyRoute(() => firstMergedEpochSeen) },
+          '/api/v1/logs': {
+            POST: createLogsPushRoute(logWorker, () => Date.now()),
+            GET: createLogsTailRoute(logWorker),
+          },
         },
         log.child({ component: 'http' }),
       )
@@ -106,14 +135,16 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
 
   const tick = (): number => {
     const closed = flush.cut();
+    const ingest = counters.snapshot({
+      ringUsedBytes: dispatcher.usedBytes(),
+      ringCapacityBytes: config.ringBytes,
+      hostUdpReceiveBufferErrors: readHostUdpReceiveBufferErrors(),
+    });
+    const logs = logWorker.snapshot();
     merger.tick({
       epoch: closed,
       wantsOpenMetrics: cache.isOpenMetricsWanted(),
-      ingest: counters.snapshot({
-        ringUsedBytes: dispatcher.usedBytes(),
-        ringCapacityBytes: config.ringBytes,
-        hostUdpReceiveBufferErrors: readHostUdpReceiveBufferErrors(),
-      }),
+      ingest: logs === null ? ingest : { ...ingest, logs },
     });
     return closed;
   };
@@ -124,6 +155,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
     stopping ??= (async () => {
       clearInterval(clock);
       await Promise.all([udp?.close(), tcp?.close()]);
+      await logWorker.stop();
       // The last cut: everything accepted so far belongs to this final epoch.
       const finalEpoch = tick();
       flush.requestStop();

@@ -1,0 +1,136 @@
+import { gunzipSync } from 'node:zlib';
+import type { MessagePort } from 'node:worker_threads';
+import type { LogStats, LogWorkerInbound, LogWorkerOutbound } from '../../src/protocol.js';
+import { LogCounters } from './log-counters.js';
+import { LogFile } from './log-file.js';
+import type { LogRecord } from './log-record.js';
+import { LogTail } from './log-tail.js';
+import { parseLogBody } from './parse-log-body.js';
+
+export interface LogWorkerOptions {
+  port: MessagePort;
+  tailRecordsPerService: number;
+  maxServices: number;
+  /** A gzip body may inflate to at most this many bytes; past it the body is refused. */
+  maxInflatedBytes: number;
+  statsIntervalMs: number;
+  file: { path: string; maxBytes: number; maxFiles: number; maxQueuedBytes: number } | null;
+  onFileError(err: unknown): void;
+}
+
+/**
+ * The log actor: every pushed log body is parsed, counted, tailed and handed to the file
+ * here, one message at a time, off the main thread. It answers each ingest with the
+ * accepted and refused counts, each tail query with records, and reports its running
+ * totals every statsIntervalMs. It returns when main sends `stop`.
+ */
+export class LogWorker {
+  readonly #options: LogWorkerOptions;
+  readonly #counters: LogCounters;
+  readonly #tail: LogTail;
+  readonly #file: LogFile | null;
+
+  constructor(options: LogWorkerOptions) {
+    this.#options = options;
+    this.#counters = new LogCounters(options.maxServices);
+    this.#tail = new LogTail(options.tailRecordsPerService);
+    this.#file =
+      options.file === null ? null : new LogFile({ ...options.file, onError: options.onFileError });
+  }
+
+  run(): Promise<void> {
+    const { port } = this.#options;
+    const reportStats = (): void => this.#post({ kind: 'stats', stats: this.#stats() });
+    const clock = setInterval(reportStats, this.#options.statsIntervalMs);
+    return new Promise((resolve) => {
+      port.on('message', (message: LogWorkerInbound) => {
+        if (message.kind !== 'stop') {
+          this.#post(this.handle(message));
+          return;
+        }
+        clearInterval(clock);
+        void (this.#file?.close() ?? Promise.resolve()).finally(() => {
+          reportStats();
+          resolve();
+        });
+      });
+    });
+  }
+
+  /** One request in, its one answer out. Public so tests drive it without a thread. */
+  handle(message: Exclude<LogWorkerInbound, { kind: 'stop' }>): LogWorkerOutbound {
+    if (message.kind === 'query') {
+      const records = this.#tail.query(message.query).map(toWireRecord);
+      return { kind: 'queried', id: message.id, records };
+    }
+
+    this.#counters.addBytes(message.body.byteLength);
+    const text = this.#inflate(message.body, message.isGzip);
+    if (typeof text !== 'string') {
+      const refused = { [text.reason]: 1 };
+      this.#counters.addRefused(refused);
+      return { kind: 'ingested', id: message.id, accepted: 0, refused };
+    }
+
+    const parsed = parseLogBody(text, message.receivedAtMs);
+    this.#counters.addRefused(parsed.refused);
+    for (const record of parsed.records) this.#keep(record);
+    return {
+      kind: 'ingested',
+      id: message.id,
+      accepted: parsed.records.length,
+      refused: parsed.refused,
+    };
+  }
+
+  async flushFile(): Promise<void> {
+    await this.#file?.flush();
+  }
+
+  stats(): LogStats {
+    return this.#stats();
+  }
+
+  #keep(record: LogRecord): void {
+    const service = this.#counters.serviceFor(record.service);
+    this.#counters.addRecord(service, record.severity);
+    this.#tail.add(service, record);
+    this.#file?.append(JSON.stringify(toWireRecord(record)));
+  }
+
+  #inflate(body: ArrayBuffer, isGzip: boolean): string | { reason: 'bad_gzip' | 'body_too_large' } {
+    if (!isGzip) return Buffer.from(body).toString('utf8');
+    try {
+      // maxOutputLength stops a gzip bomb after that many bytes instead of filling memory.
+      const inflated = gunzipSync(Buffer.from(body), {
+        maxOutputLength: this.#options.maxInflatedBytes,
+      });
+      return inflated.toString('utf8');
+    } catch (err) {
+      const isBomb = (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
+      return { reason: isBomb ? 'body_too_large' : 'bad_gzip' };
+    }
+  }
+
+  #stats(): LogStats {
+    return this.#counters.snapshot({
+      written: this.#file?.written ?? 0,
+      dropped: this.#file?.dropped ?? 0,
+    });
+  }
+
+  #post(message: LogWorkerOutbound): void {
+    this.#options.port.postMessage(message);
+  }
+}
+
+/** The record as the tail endpoint and the file show it: time as RFC 3339. */
+export function toWireRecord(record: LogRecord): Record<string, unknown> {
+  return {
+    time: new Date(record.timeMs).toISOString(),
+    severity: record.severity,
+    service: record.service,
+    message: record.message,
+    attributes: record.attributes,
+  };
+}
