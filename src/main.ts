@@ -12,6 +12,7 @@ import { listenTcp } from './ingest/tcp.js';
 import { listenUdp } from './ingest/udp.js';
 import { LogWorkerClient } from './logs/log-worker-client.js';
 import { createLogsPushRoute, createLogsTailRoute, MAX_LOG_BODY_BYTES } from './logs/logs-route.js';
+import { createOtlpLogsRoute } from './logs/otlp-logs-route.js';
 import type { Logger } from './log.js';
 import { MergerThread } from './pool/merger-thread.js';
 import { ShardPool } from './pool/shard-pool.js';
@@ -128,6 +129,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
             POST: createLogsPushRoute(logWorker, () => Date.now()),
             GET: createLogsTailRoute(logWorker),
           },
+          '/v1/logs': { POST: createOtlpLogsRoute(logWorker, () => Date.now()) },
         },
         log.child({ component: 'http' }),
       )

@@ -199,9 +199,19 @@ export interface LogStats {
  *                                                 log worker ──LogStatsReport────▶ main
  */
 export type LogWorkerInbound =
-  | { kind: 'ingest'; id: number; body: ArrayBuffer; isGzip: boolean; receivedAtMs: number }
+  | {
+      kind: 'ingest';
+      id: number;
+      body: ArrayBuffer;
+      isGzip: boolean;
+      /** records: POST /api/v1/logs; otlp-*: POST /v1/logs by content type. */
+      format: LogBodyFormat;
+      receivedAtMs: number;
+    }
   | { kind: 'query'; id: number; query: LogTailQuery }
   | { kind: 'stop' };
+
+export type LogBodyFormat = 'records' | 'otlp-protobuf' | 'otlp-json';
 
 export interface LogTailQuery {
   /** Empty: every service. */
@@ -219,6 +229,8 @@ export type LogWorkerOutbound =
       id: number;
       accepted: number;
       refused: Partial<Record<LogRefusalReason, number>>;
+      /** For OTLP: the ExportLogsServiceResponse body, in the request's encoding. */
+      otlpResponse?: Uint8Array;
     }
   | { kind: 'queried'; id: number; records: unknown[] }
   | { kind: 'stats'; stats: LogStats };

@@ -2,6 +2,7 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Logger } from '../log.js';
 import type {
+  LogBodyFormat,
   LogRefusalReason,
   LogStats,
   LogTailQuery,
@@ -24,6 +25,7 @@ export interface LogWorkerClientOptions {
 export interface IngestOutcome {
   accepted: number;
   refused: Partial<Record<LogRefusalReason, number>>;
+  otlpResponse?: Uint8Array;
 }
 
 const LOG_TASK = new URL('../../workers/logs/log-task.js', import.meta.url).href;
@@ -65,18 +67,27 @@ export class LogWorkerClient {
   }
 
   /** Hands the body to the worker; `body` is detached afterwards. Null on timeout. */
-  ingest(body: Buffer, isGzip: boolean, receivedAtMs: number): Promise<IngestOutcome | null> {
+  ingest(
+    body: Buffer,
+    isGzip: boolean,
+    format: LogBodyFormat,
+    receivedAtMs: number,
+  ): Promise<IngestOutcome | null> {
     // Transfer needs an ArrayBuffer of its own: a pooled Buffer shares one with others.
     const owned =
       body.byteOffset === 0 && body.byteLength === body.buffer.byteLength
         ? (body.buffer as ArrayBuffer)
         : body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength);
     return this.#request(
-      (id) => ({ kind: 'ingest', id, body: owned as ArrayBuffer, isGzip, receivedAtMs }),
+      (id) => ({ kind: 'ingest', id, body: owned as ArrayBuffer, isGzip, format, receivedAtMs }),
       [owned as ArrayBuffer],
-    ).then((answer) =>
-      answer?.kind === 'ingested' ? { accepted: answer.accepted, refused: answer.refused } : null,
-    );
+    ).then((answer) => {
+      if (answer?.kind !== 'ingested') return null;
+      const { accepted, refused, otlpResponse } = answer;
+      return otlpResponse === undefined
+        ? { accepted, refused }
+        : { accepted, refused, otlpResponse };
+    });
   }
 
   query(query: LogTailQuery): Promise<unknown[] | null> {

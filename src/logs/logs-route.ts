@@ -34,14 +34,15 @@ export function createLogsPushRoute(
         exchange.respond(415, JSON_TYPE, '{"error":"unsupported content-encoding"}\n');
         return;
       }
-      const outcome = await worker.ingest(result.bytes, isGzip(encoding, result.bytes), now());
+      const gzip = isGzip(encoding, result.bytes);
+      const outcome = await worker.ingest(result.bytes, gzip, 'records', now());
       respondToPush(exchange, outcome);
     });
   };
 }
 
 // Gzip by header, or by magic bytes: some agents compress without saying so.
-function isGzip(encoding: string, body: Buffer): boolean {
+export function isGzip(encoding: string, body: Buffer): boolean {
   return encoding === 'gzip' || (body.length >= 2 && body[0] === 0x1f && body[1] === 0x8b);
 }
 

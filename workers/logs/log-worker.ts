@@ -1,11 +1,18 @@
 import { gunzipSync } from 'node:zlib';
 import type { MessagePort } from 'node:worker_threads';
-import type { LogStats, LogWorkerInbound, LogWorkerOutbound } from '../../src/protocol.js';
+import type {
+  LogBodyFormat,
+  LogStats,
+  LogWorkerInbound,
+  LogWorkerOutbound,
+} from '../../src/protocol.js';
 import { LogCounters } from './log-counters.js';
 import { LogFile } from './log-file.js';
 import type { LogRecord } from './log-record.js';
 import { LogTail } from './log-tail.js';
-import { parseLogBody } from './parse-log-body.js';
+import { ExportLogsServiceResponse } from './otlp-logs-schema.js';
+import { parseLogBody, type ParsedLogBody } from './parse-log-body.js';
+import { decodeOtlpJson, decodeOtlpProtobuf, recordsOfOtlp } from './parse-otlp-logs.js';
 
 export interface LogWorkerOptions {
   port: MessagePort;
@@ -66,21 +73,33 @@ export class LogWorker {
 
     this.#counters.addBytes(message.body.byteLength);
     const text = this.#inflate(message.body, message.isGzip);
-    if (typeof text !== 'string') {
+    if (!Buffer.isBuffer(text)) {
       const refused = { [text.reason]: 1 };
       this.#counters.addRefused(refused);
       return { kind: 'ingested', id: message.id, accepted: 0, refused };
     }
 
-    const parsed = parseLogBody(text, message.receivedAtMs);
+    const parsed = this.#parse(text, message.format, message.receivedAtMs);
     this.#counters.addRefused(parsed.refused);
     for (const record of parsed.records) this.#keep(record);
-    return {
+    const answer: LogWorkerOutbound = {
       kind: 'ingested',
       id: message.id,
       accepted: parsed.records.length,
       refused: parsed.refused,
     };
+    if (message.format !== 'records') answer.otlpResponse = otlpResponseOf(parsed, message.format);
+    return answer;
+  }
+
+  #parse(text: string | Buffer, format: LogBodyFormat, receivedAtMs: number): ParsedLogBody {
+    if (format === 'records') return parseLogBody(text.toString(), receivedAtMs);
+    const request =
+      format === 'otlp-protobuf'
+        ? decodeOtlpProtobuf(text as Buffer)
+        : decodeOtlpJson(text.toString());
+    if (request === null) return { records: [], refused: { malformed_record: 1 } };
+    return recordsOfOtlp(request, receivedAtMs);
   }
 
   async flushFile(): Promise<void> {
@@ -98,14 +117,14 @@ export class LogWorker {
     this.#file?.append(JSON.stringify(toWireRecord(record)));
   }
 
-  #inflate(body: ArrayBuffer, isGzip: boolean): string | { reason: 'bad_gzip' | 'body_too_large' } {
-    if (!isGzip) return Buffer.from(body).toString('utf8');
+  #inflate(body: ArrayBuffer, isGzip: boolean): Buffer | { reason: 'bad_gzip' | 'body_too_large' } {
+    if (!isGzip) return Buffer.from(body);
     try {
       // maxOutputLength stops a gzip bomb after that many bytes instead of filling memory.
       const inflated = gunzipSync(Buffer.from(body), {
         maxOutputLength: this.#options.maxInflatedBytes,
       });
-      return inflated.toString('utf8');
+      return inflated;
     } catch (err) {
       const isBomb = (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
       return { reason: isBomb ? 'body_too_large' : 'bad_gzip' };
@@ -133,4 +152,20 @@ export function toWireRecord(record: LogRecord): Record<string, unknown> {
     message: record.message,
     attributes: record.attributes,
   };
+}
+
+/** OTLP's answer: empty on full success, partial_success naming how many were rejected. */
+function otlpResponseOf(parsed: ParsedLogBody, format: 'otlp-protobuf' | 'otlp-json'): Uint8Array {
+  const rejected = Object.values(parsed.refused).reduce((sum, count) => sum + count, 0);
+  const response =
+    rejected === 0
+      ? {}
+      : {
+          partialSuccess: {
+            rejectedLogRecords: rejected,
+            errorMessage: `refused: ${JSON.stringify(parsed.refused)}`,
+          },
+        };
+  if (format === 'otlp-json') return Buffer.from(JSON.stringify(response));
+  return ExportLogsServiceResponse.encode(ExportLogsServiceResponse.fromObject(response)).finish();
 }
