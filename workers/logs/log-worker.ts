@@ -72,14 +72,14 @@ export class LogWorker {
     }
 
     this.#counters.addBytes(message.body.byteLength);
-    const text = this.#inflate(message.body, message.isGzip);
-    if (!Buffer.isBuffer(text)) {
-      const refused = { [text.reason]: 1 };
+    const bytes = this.#inflate(message.body, message.isGzip);
+    if (!Buffer.isBuffer(bytes)) {
+      const refused = { [bytes.reason]: 1 };
       this.#counters.addRefused(refused);
       return { kind: 'ingested', id: message.id, accepted: 0, refused };
     }
 
-    const parsed = this.#parse(text, message.format, message.receivedAtMs);
+    const parsed = this.#parse(bytes, message.format, message.receivedAtMs);
     this.#counters.addRefused(parsed.refused);
     for (const record of parsed.records) this.#keep(record);
     const answer: LogWorkerOutbound = {
@@ -92,18 +92,14 @@ export class LogWorker {
     return answer;
   }
 
-  #parse(text: string | Buffer, format: LogBodyFormat, receivedAtMs: number): ParsedLogBody {
-    if (format === 'records') return parseLogBody(text.toString(), receivedAtMs);
+  #parse(bytes: Buffer, format: LogBodyFormat, receivedAtMs: number): ParsedLogBody {
+    if (format === 'records') return parseLogBody(bytes.toString('utf8'), receivedAtMs);
     const request =
       format === 'otlp-protobuf'
-        ? decodeOtlpProtobuf(text as Buffer)
-        : decodeOtlpJson(text.toString());
+        ? decodeOtlpProtobuf(bytes)
+        : decodeOtlpJson(bytes.toString('utf8'));
     if (request === null) return { records: [], refused: { malformed_record: 1 } };
     return recordsOfOtlp(request, receivedAtMs);
-  }
-
-  async flushFile(): Promise<void> {
-    await this.#file?.flush();
   }
 
   stats(): LogStats {
