@@ -28,6 +28,14 @@ export const DROP_REASONS = [
   'malformed_sample',
   // An OTLP point of a kind not translated (exponential histograms) or without a value.
   'unsupported_point',
+  // Pushed logs (POST /api/v1/logs): a line or body that is not JSON, a record that is not
+  // an object, no string message, no usable service, a field of the wrong type, bad gzip.
+  'malformed_json',
+  'malformed_record',
+  'missing_message',
+  'bad_service',
+  'bad_field',
+  'bad_gzip',
 ] as const;
 
 export type DropReason = (typeof DROP_REASONS)[number];
@@ -41,6 +49,19 @@ export const PARSE_REASONS = [
 ] as const satisfies readonly DropReason[];
 
 export type ParseReason = (typeof PARSE_REASONS)[number];
+
+/** Why a pushed log record (or a whole log body) was refused; a subset of DROP_REASONS. */
+export const LOG_REFUSAL_REASONS = [
+  'malformed_json',
+  'malformed_record',
+  'missing_message',
+  'bad_service',
+  'bad_field',
+  'bad_gzip',
+  'body_too_large',
+] as const satisfies readonly DropReason[];
+
+export type LogRefusalReason = (typeof LOG_REFUSAL_REASONS)[number];
 
 export const ERROR_CODES = {
   CONFIG_INVALID: 'CM_CONFIG_INVALID',

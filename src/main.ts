@@ -12,6 +12,9 @@ import { IngestCounters } from './ingest/ingest-counters.js';
 import { readHostUdpReceiveBufferErrors } from './ingest/kernel-udp-stats.js';
 import { listenTcp } from './ingest/tcp.js';
 import { listenUdp } from './ingest/udp.js';
+import { LogWorkerClient } from './logs/log-worker-client.js';
+import { createLogsPushRoute, createLogsTailRoute, MAX_LOG_BODY_BYTES } from './logs/logs-route.js';
+import { createOtlpLogsRoute } from './logs/otlp-logs-route.js';
 import type { Logger } from './log.js';
 import { MergerThread } from './pool/merger-thread.js';
 import { ShardPool } from './pool/shard-pool.js';
@@ -41,6 +44,8 @@ export interface Daemon {
 // A shard answers a push within one slice of work once it reaches the record; this only
 // bounds the wait for a record lost with a failed worker, or stuck behind a full backlog.
 const PUSH_REPLY_TIMEOUT_MS = 10_000;
+// A log body waits this long for the worker's counts before it is answered 503.
+const LOG_ANSWER_TIMEOUT_MS = 10_000;
 
 // How long a slow shard may hold the exposition back: five flushes, but never under five
 // seconds (a GC pause or a busy host at short intervals) nor past half the cut slots.
@@ -90,6 +95,26 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
   shards.start();
   log.info({ count: config.workers, ringBytes: config.ringBytes }, 'shards started');
 
+  const logWorker = new LogWorkerClient({
+    tailRecordsPerService: config.logsTailRecords,
+    maxServices: config.logsMaxServices,
+    // Text compresses about 10:1; past that a body is more likely a gzip bomb than logs.
+    maxInflatedBytes: 8 * MAX_LOG_BODY_BYTES,
+    statsIntervalMs: config.flushIntervalMs,
+    file:
+      config.logsFile === null
+        ? null
+        : {
+            path: config.logsFile,
+            maxBytes: config.logsFileMaxBytes,
+            maxFiles: config.logsFileMaxFiles,
+            maxQueuedBytes: 2 * MAX_LOG_BODY_BYTES,
+          },
+    answerTimeoutMs: LOG_ANSWER_TIMEOUT_MS,
+    logLevel: config.logLevel,
+    log: log.child({ component: 'logs' }),
+  });
+
   warnIfExposed(config, log);
   const udp = config.statsdUdp
     ? await listenUdp(
@@ -124,6 +149,11 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
           '/-/healthy': { GET: healthyRoute },
           '/-/ready': { GET: createReadyRoute(() => firstMergedEpochSeen) },
           ...pushRoutes,
+          '/api/v1/logs': {
+            POST: createLogsPushRoute(logWorker, () => Date.now()),
+            GET: createLogsTailRoute(logWorker),
+          },
+          '/v1/logs': { POST: createOtlpLogsRoute(logWorker, () => Date.now()) },
         },
         log.child({ component: 'http' }),
       )
@@ -132,21 +162,26 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
     ? await listenHttp(
         engine,
         config.otlpHttp,
-        { '/v1/metrics': pushRoutes['/v1/metrics'] },
+        {
+          '/v1/metrics': pushRoutes['/v1/metrics'],
+          '/v1/logs': { POST: createOtlpLogsRoute(logWorker, () => Date.now()) },
+        },
         log.child({ component: 'http.otlp' }),
       )
     : null;
 
   const tick = (): number => {
     const closed = flush.cut();
+    const ingest = counters.snapshot({
+      ringUsedBytes: dispatcher.usedBytes(),
+      ringCapacityBytes: config.ringBytes,
+      hostUdpReceiveBufferErrors: readHostUdpReceiveBufferErrors(),
+    });
+    const logs = logWorker.snapshot();
     merger.tick({
       epoch: closed,
       wantsOpenMetrics: cache.isOpenMetricsWanted(),
-      ingest: counters.snapshot({
-        ringUsedBytes: dispatcher.usedBytes(),
-        ringCapacityBytes: config.ringBytes,
-        hostUdpReceiveBufferErrors: readHostUdpReceiveBufferErrors(),
-      }),
+      ingest: logs === null ? ingest : { ...ingest, logs },
     });
     return closed;
   };
@@ -157,6 +192,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
     stopping ??= (async () => {
       clearInterval(clock);
       await Promise.all([udp?.close(), tcp?.close()]);
+      await logWorker.stop();
       // The last cut: everything accepted so far belongs to this final epoch.
       const finalEpoch = tick();
       flush.requestStop();

@@ -2,7 +2,8 @@
  * Every figure the daemon exposes about itself, in one place: name, type, labels, meaning.
  * The merger registers these; the README's self-metrics table is written from this list,
  * and a test checks that the two agree. Label values come from closed lists in code
- * (TRANSPORTS, DROP_REASONS, SeriesKind names), never from traffic.
+ * (TRANSPORTS, DROP_REASONS, SeriesKind names), never from traffic, with one exception the
+ * logs feature asks for: catalyst_log_records_total's `service`, bounded in count.
  */
 
 export interface SelfMetricSpec {
@@ -173,6 +174,43 @@ export const SELF_METRICS = {
     'counter',
     [],
     'Shard workers replaced after they failed.',
+  ),
+  logRecords: spec(
+    'catalyst_log_records_total',
+    'counter',
+    ['service', 'severity'],
+    'Pushed log records kept. service comes from traffic, bounded by --logs-max-services; ' +
+      'later services count as "other".',
+  ),
+  logBytes: spec(
+    'catalyst_log_received_bytes_total',
+    'counter',
+    [],
+    'Bytes of log bodies handed to the log worker, as received (before gunzip).',
+  ),
+  logRefused: spec(
+    'catalyst_log_refused_total',
+    'counter',
+    ['reason'],
+    'Log records refused, or whole log bodies (bad_gzip, body_too_large), by reason.',
+  ),
+  logOtherServiceRecords: spec(
+    'catalyst_log_other_service_records_total',
+    'counter',
+    [],
+    'Log records counted as service="other" because --logs-max-services was reached.',
+  ),
+  logFileWrittenRecords: spec(
+    'catalyst_log_file_written_records_total',
+    'counter',
+    [],
+    'Log records written to --logs-file.',
+  ),
+  logFileDroppedRecords: spec(
+    'catalyst_log_file_dropped_records_total',
+    'counter',
+    [],
+    'Log records not written to --logs-file: write queue full, or the write failed.',
   ),
 } as const satisfies Record<string, SelfMetricSpec>;
 

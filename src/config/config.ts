@@ -20,6 +20,15 @@ export interface DaemonConfig {
   logLevel: LogLevel;
   /** `auto`: the first native uWS binding that loads, else node:http. `node`: node:http. */
   httpEngine: 'auto' | 'node';
+  /** Records kept per service for GET /api/v1/logs. */
+  logsTailRecords: number;
+  /** Distinct services counted and tailed; records of later ones count as service="other". */
+  logsMaxServices: number;
+  /** NDJSON hand-off file of pushed log records; null when off. */
+  logsFile: string | null;
+  logsFileMaxBytes: number;
+  /** Rotated files kept besides the live one. */
+  logsFileMaxFiles: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -24,4 +24,9 @@ export const DEFAULTS = {
   pushMaxBodyBytes: 4 * 1024 * 1024,
   logLevel: 'info',
   httpEngine: 'auto',
+  logsTailRecords: 1000,
+  logsMaxServices: 1000,
+  logsFile: 'off',
+  logsFileMaxBytes: 64 * 1024 * 1024,
+  logsFileMaxFiles: 5,
 } as const;

@@ -59,6 +59,12 @@ export function parseHttpEngine(text: string): 'auto' | 'node' {
   return text;
 }
 
+/** A file path, or `off` (or empty) for none. */
+export function parseOptionalPath(text: string): string | null {
+  const trimmed = text.trim();
+  return trimmed === '' || trimmed === 'off' ? null : trimmed;
+}
+
 /** Checks that need more than one option. Throws ConfigError naming both. */
 export function validateCombination(config: DaemonConfig): void {
   const largestRecord = config.ringBytes / 2 - RECORD_HEADER_BYTES;

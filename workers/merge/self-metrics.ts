@@ -1,6 +1,11 @@
 import client from 'prom-client';
-import { PARSE_REASONS } from '../../src/errors.js';
-import { TRANSPORTS, type IngestSnapshot, type ShardStats } from '../../src/protocol.js';
+import { LOG_REFUSAL_REASONS, PARSE_REASONS } from '../../src/errors.js';
+import {
+  TRANSPORTS,
+  type IngestSnapshot,
+  type LogStats,
+  type ShardStats,
+} from '../../src/protocol.js';
 import { SELF_METRICS, type SelfMetricKey, type SelfMetricSpec } from '../../src/self-metrics.js';
 
 type AnyMetric = client.Counter<string> | client.Gauge<string> | client.Histogram<string>;
@@ -67,6 +72,20 @@ export class SelfMetrics {
     for (const [receiver, reason, total] of snapshot.pushRefusedSamples) {
       this.#addTotal('pushRefusedSamples', { receiver, reason }, total);
     }
+    if (snapshot.logs !== undefined) this.#setLogs(snapshot.logs);
+  }
+
+  #setLogs(logs: LogStats): void {
+    for (const [service, severity, count] of logs.records) {
+      this.#addTotal('logRecords', { service, severity }, count);
+    }
+    this.#addTotal('logBytes', {}, logs.bytes);
+    for (const reason of LOG_REFUSAL_REASONS) {
+      this.#addTotal('logRefused', { reason }, logs.refused[reason] ?? 0);
+    }
+    this.#addTotal('logOtherServiceRecords', {}, logs.servicesOverflowed);
+    this.#addTotal('logFileWrittenRecords', {}, logs.fileWrittenRecords);
+    this.#addTotal('logFileDroppedRecords', {}, logs.fileDroppedRecords);
   }
 
   counter(key: SelfMetricKey): client.Counter<string> {

@@ -43,6 +43,11 @@ const DEFAULT_CONFIG: DaemonConfig = {
   pushMaxBodyBytes: 4 * 1024 * 1024,
   logLevel: 'info',
   httpEngine: 'auto',
+  logsTailRecords: 1000,
+  logsMaxServices: 1000,
+  logsFile: null,
+  logsFileMaxBytes: 64 * 1024 * 1024,
+  logsFileMaxFiles: 5,
 };
 
 describe('loadCommandLine', () => {
@@ -123,6 +128,16 @@ describe('loadCommandLine', () => {
       name: "statsd_exporter's --statsd.listen-tcp",
       argv: ['--statsd.listen-tcp', 'off'],
       change: { statsdTcp: null },
+    },
+    {
+      name: '--logs-file with its rotation bounds',
+      argv: ['--logs-file', '/var/log/catalyst/logs.ndjson', '--logs-file-max-bytes', '4096'],
+      change: { logsFile: '/var/log/catalyst/logs.ndjson', logsFileMaxBytes: 4096 },
+    },
+    {
+      name: '--logs-tail-records and --logs-max-services',
+      argv: ['--logs-tail-records', '50', '--logs-max-services', '20'],
+      change: { logsTailRecords: 50, logsMaxServices: 20 },
     },
     {
       name: "statsd_exporter's --web.listen-address",
@@ -351,6 +366,11 @@ describe('loadCommandLine with a config file and the environment', () => {
         'tcp-max-line-bytes: 100',
         'log-level: silent',
         'http-engine: node',
+        'logs-tail-records: 10',
+        'logs-max-services: 20',
+        'logs-file: /tmp/logs.ndjson',
+        'logs-file-max-bytes: 2048',
+        'logs-file-max-files: 3',
       ].join('\n'),
     );
     // Options not named in the file keep their defaults; other issues keep adding options.
@@ -367,6 +387,11 @@ describe('loadCommandLine with a config file and the environment', () => {
       tcpMaxLineBytes: 100,
       logLevel: 'silent',
       httpEngine: 'node',
+      logsTailRecords: 10,
+      logsMaxServices: 20,
+      logsFile: '/tmp/logs.ndjson',
+      logsFileMaxBytes: 2048,
+      logsFileMaxFiles: 3,
     });
   });
 
