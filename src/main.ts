@@ -1,5 +1,8 @@
 import type { DaemonConfig } from './config/config.js';
 import { isLoopback, type ListenAddress } from './config/listen-address.js';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { requireBearer, resolveToken } from './http/auth.js';
+import { createKillWorkerRoute } from './http/debug-route.js';
 import { healthyRoute, createReadyRoute } from './http/health-route.js';
 import { selectHttpEngine } from './http/engine.js';
 import type { HttpServer } from './http/exchange.js';
@@ -58,14 +61,27 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
     log: log.child({ component: 'merger' }),
   });
 
+  const metricsToken = resolveToken(
+    '--metrics-token',
+    config.metricsToken,
+    config.metricsTokenFile,
+  );
   const shards = new ShardPool({
     rings,
     control: flush.buffer,
     histogramBuckets: config.buckets,
+    limits: {
+      maxNameBytes: config.maxNameBytes,
+      maxLabelsPerSample: config.maxLabelsPerSample,
+      maxLabelValueBytes: config.maxLabelValueBytes,
+    },
     attach: (shard, generation, fromEpoch, port) =>
       merger.attach(shard, generation, fromEpoch, port),
     currentEpoch: () => flush.epoch,
-    onRestart: () => counters.workerRestarts++,
+    onRestart: (shard, lostRecords) => {
+      counters.workerRestarts++;
+      counters.workerLostRecords += lostRecords;
+    },
     log: log.child({ component: 'shard' }),
   });
   shards.start();
@@ -75,7 +91,10 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
   const udp = config.statsdUdp
     ? await listenUdp(
         config.statsdUdp,
-        { receiveBufferBytes: config.udpReceiveBufferBytes },
+        {
+          receiveBufferBytes: config.udpReceiveBufferBytes,
+          maxDatagramBytes: config.maxDatagramBytes,
+        },
         dispatcher,
         counters,
         log.child({ component: 'ingest.udp' }),
@@ -84,7 +103,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
   const tcp = config.statsdTcp
     ? await listenTcp(
         config.statsdTcp,
-        { maxLineBytes: config.tcpMaxLineBytes },
+        { maxLineBytes: config.tcpMaxLineBytes, maxConnections: config.tcpMaxConnections },
         dispatcher,
         counters,
         log.child({ component: 'ingest.tcp' }),
@@ -95,16 +114,29 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
         engine,
         config.http,
         {
-          '/metrics': { GET: createMetricsRoute(cache) },
+          '/metrics': { GET: requireBearer(metricsToken, createMetricsRoute(cache)) },
           '/-/healthy': { GET: healthyRoute },
           '/-/ready': { GET: createReadyRoute(() => firstMergedEpochSeen) },
+          ...(config.debugFaultInjection
+            ? {
+                '/debug/kill-worker': {
+                  POST: createKillWorkerRoute((shard, fault) => shards.injectFault(shard, fault)),
+                },
+              }
+            : {}),
         },
         log.child({ component: 'http' }),
       )
     : null;
 
+  // Main-thread stalls show up here first: every socket and every scrape waits on this loop.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const tick = (): number => {
     const closed = flush.cut();
+    counters.eventLoopDelayP99Seconds = loopDelay.percentile(99) / 1e9;
+    counters.eventLoopDelayMaxSeconds = loopDelay.max / 1e9;
+    loopDelay.reset();
     merger.tick({
       epoch: closed,
       wantsOpenMetrics: cache.isOpenMetricsWanted(),
@@ -122,6 +154,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       clearInterval(clock);
+      loopDelay.disable();
       await Promise.all([udp?.close(), tcp?.close()]);
       // The last cut: everything accepted so far belongs to this final epoch.
       const finalEpoch = tick();
@@ -141,7 +174,8 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
   };
 }
 
-function warnIfExposed(config: DaemonConfig, log: Logger): void {
+/** Logs one warning per listener bound beyond loopback: the daemon has no TLS. */
+export function warnIfExposed(config: DaemonConfig, log: Logger): void {
   const listeners: Array<[string, ListenAddress | null]> = [
     ['statsd-udp', config.statsdUdp],
     ['statsd-tcp', config.statsdTcp],

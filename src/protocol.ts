@@ -97,6 +97,13 @@ export interface IngestSnapshot {
   /** RcvbufErrors from /proc/net/snmp: every UDP socket of the host, not only ours. */
   hostUdpReceiveBufferErrors: number;
   workerRestarts: number;
+  /** Refused before a ring, by reason (INGEST_REFUSAL_REASONS order). */
+  refused: number[];
+  /** Running total of records failed workers consumed and never delivered (shard-pool.ts). */
+  workerLostRecords: number;
+  /** Main-thread event-loop delay over the last flush interval, seconds. */
+  eventLoopDelayP99Seconds: number;
+  eventLoopDelayMaxSeconds: number;
 }
 
 export interface MergerTick {

@@ -162,6 +162,30 @@ export const SELF_METRICS = {
     [],
     'Shard workers replaced after they failed.',
   ),
+  ingestRefused: spec(
+    'catalyst_ingest_refused_total',
+    'counter',
+    ['reason'],
+    'Datagrams and connections refused on the main thread by a limit, before reaching a ring.',
+  ),
+  workerLostRecords: spec(
+    'catalyst_worker_lost_records_total',
+    'counter',
+    [],
+    'Ring records a failed shard worker had consumed but never delivered to the merger.',
+  ),
+  mergerRestarts: spec(
+    'catalyst_merger_restarts_total',
+    'counter',
+    [],
+    'Merger threads replaced after they failed.',
+  ),
+  eventLoopDelay: spec(
+    'catalyst_event_loop_delay_seconds',
+    'gauge',
+    ['quantile'],
+    'Main-thread event-loop delay over the last flush interval (p99 and max).',
+  ),
 } as const satisfies Record<string, SelfMetricSpec>;
 
 export type SelfMetricKey = keyof typeof SELF_METRICS;

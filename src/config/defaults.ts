@@ -18,6 +18,13 @@ export const DEFAULTS = {
   // The kernel caps this at net.core.rmem_max; what it granted is logged and exported.
   udpReceiveBufferBytes: 8 * 1024 * 1024,
   tcpMaxLineBytes: 64 * 1024,
+  // The largest IPv4 UDP payload: by default no datagram is refused for its size alone.
+  maxDatagramBytes: 65507,
+  tcpMaxConnections: 1024,
+  // Match workers/parse/sample-limits.ts DEFAULT_SAMPLE_LIMITS (a test keeps them equal).
+  maxNameBytes: 1024,
+  maxLabelsPerSample: 64,
+  maxLabelValueBytes: 4096,
   logLevel: 'info',
   httpEngine: 'auto',
 } as const;

@@ -50,6 +50,10 @@ export function mergerTick(epoch: number): MergerTick {
       udpReceiveBufferBytes: 0,
       hostUdpReceiveBufferErrors: 0,
       workerRestarts: 0,
+      refused: [0, 0],
+      workerLostRecords: 0,
+      eventLoopDelayP99Seconds: 0,
+      eventLoopDelayMaxSeconds: 0,
     },
   };
 }

@@ -1,5 +1,5 @@
 import client from 'prom-client';
-import { PARSE_REASONS } from '../../src/errors.js';
+import { INGEST_REFUSAL_REASONS, PARSE_REASONS } from '../../src/errors.js';
 import { TRANSPORTS, type IngestSnapshot, type ShardStats } from '../../src/protocol.js';
 import { SELF_METRICS, type SelfMetricKey, type SelfMetricSpec } from '../../src/self-metrics.js';
 
@@ -61,6 +61,12 @@ export class SelfMetrics {
     this.gauge('udpReceiveBuffer').set(snapshot.udpReceiveBufferBytes);
     this.#addTotal('hostUdpReceiveBufferErrors', {}, snapshot.hostUdpReceiveBufferErrors);
     this.#addTotal('workerRestarts', {}, snapshot.workerRestarts);
+    INGEST_REFUSAL_REASONS.forEach((reason, r) => {
+      this.#addTotal('ingestRefused', { reason }, snapshot.refused[r]);
+    });
+    this.#addTotal('workerLostRecords', {}, snapshot.workerLostRecords);
+    this.gauge('eventLoopDelay').set({ quantile: '0.99' }, snapshot.eventLoopDelayP99Seconds);
+    this.gauge('eventLoopDelay').set({ quantile: '1' }, snapshot.eventLoopDelayMaxSeconds);
   }
 
   counter(key: SelfMetricKey): client.Counter<string> {

@@ -1,4 +1,9 @@
 import { SeriesKind, type ShardDelta, type ShardStats } from '../../src/protocol.js';
+import {
+  checkSampleLimits,
+  DEFAULT_SAMPLE_LIMITS,
+  type SampleLimits,
+} from '../parse/sample-limits.js';
 import { createParsedLine, parseStatsdLine, type ParsedLine } from '../parse/statsd-line.js';
 import { CounterStore } from './counter.js';
 import { GaugeStore } from './gauge.js';
@@ -12,6 +17,8 @@ export interface ShardStateOptions {
   histogramBuckets: readonly number[];
   /** More than one shard: gauge deltas must keep their stream positions (see gauge.ts). */
   keepsGaugeOrder: boolean;
+  /** Bounds on names and tags; DEFAULT_SAMPLE_LIMITS when absent. */
+  limits?: SampleLimits;
 }
 
 /** Line positions past this share one position; a record that long is never a datagram. */
@@ -30,11 +37,13 @@ export class ShardState {
   readonly #histograms: HistogramStore;
   readonly #sets = new SetStore();
   readonly #line: ParsedLine = createParsedLine();
+  readonly #limits: SampleLimits;
   #stats: ShardStats = createShardStats();
 
   constructor(options: ShardStateOptions) {
     this.#gauges = new GaugeStore({ keepsOrder: options.keepsGaugeOrder });
     this.#histograms = new HistogramStore(options.histogramBuckets);
+    this.#limits = options.limits ?? DEFAULT_SAMPLE_LIMITS;
   }
 
   /**
@@ -86,7 +95,7 @@ export class ShardState {
     const stats = this.#stats;
     stats.lines[transport]++;
     const line = this.#line;
-    const reason = parseStatsdLine(text, line);
+    const reason = parseStatsdLine(text, line) ?? checkSampleLimits(line, this.#limits);
     if (reason !== null) {
       countParseError(stats, transport, reason);
       return;
