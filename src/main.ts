@@ -54,6 +54,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
     httpEngine: engine.name,
     histogramBuckets: config.buckets,
     maxWaitEpochs: maxWaitEpochs(config.flushIntervalMs),
+    stateFile: config.stateFile,
     onExposition: (exposition) => {
       cache.accept(exposition);
       if (exposition.epoch >= 0) firstMergedEpochSeen = true;

@@ -145,7 +145,16 @@ export interface MergerStop {
 }
 
 export type MergerInbound = MergerTick | RenderRequest | ShardAttach | MergerStop;
-export type MergerOutbound = Exposition | MergerReady | MergerFailure;
+export type MergerOutbound = Exposition | MergerReady | MergerFailure | MergerNotice;
+
+/** A lifecycle event the merger wants logged by the main thread's logger (it has none). */
+export interface MergerNotice {
+  kind: 'notice';
+  level: 'info' | 'warn' | 'error';
+  /** Fixed lowercase text; values go in `fields`. */
+  msg: string;
+  fields: Record<string, string | number>;
+}
 
 /** Tells the merger which port a (new generation of a) shard sends on. */
 export interface ShardAttach {
