@@ -1,5 +1,5 @@
 import type { DaemonConfig } from './config/config.js';
-import { isLoopback, type ListenAddress } from './config/listen-address.js';
+import { warnIfExposed } from './config/exposure.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { requireBearer, resolveToken } from './http/auth.js';
 import { createKillWorkerRoute } from './http/debug-route.js';
@@ -173,21 +173,4 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
     httpEngine: engine.name,
     stop,
   };
-}
-
-/** Logs one warning per listener bound beyond loopback: the daemon has no TLS. */
-export function warnIfExposed(config: DaemonConfig, log: Logger): void {
-  const listeners: Array<[string, ListenAddress | null]> = [
-    ['statsd-udp', config.statsdUdp],
-    ['statsd-tcp', config.statsdTcp],
-    ['http', config.http],
-  ];
-  for (const [listener, address] of listeners) {
-    if (address !== null && !isLoopback(address)) {
-      log.warn(
-        { listener, address: address.host, port: address.port },
-        'listening beyond loopback',
-      );
-    }
-  }
 }

@@ -61,8 +61,10 @@ export function takeSnapshot(
           buckets: [...histogram.buckets],
         });
       } else if (family instanceof CounterFamily) {
-        // Counters are defined by their pushed name; one `_total` comes off in name-claims.
-        const name = `${family.baseName}_total`;
+        // Defined again from a pushed name: name-claims.ts takes one `_total` off such a
+        // name, so a base that itself ends in `_total` needs one put back.
+        const base = family.baseName;
+        const name = base.endsWith('_total') ? `${base}_total` : base;
         series.push({ kind: SeriesKind.Counter, name, labels, value: (one as ScalarSeries).value });
       } else {
         const value = (one as ScalarSeries).value;
