@@ -98,10 +98,8 @@ async function main(): Promise<void> {
       const reading: Reading = {
         atSeconds: Math.round((Date.now() - started) / 1000),
         rssMiB: rssMiBOf(child.pid!),
-        loopP99Ms:
-          1000 * sampleValue(lastScrape, 'catalyst_event_loop_delay_seconds{quantile="0.99"}'),
-        loopMaxMs:
-          1000 * sampleValue(lastScrape, 'catalyst_event_loop_delay_seconds{quantile="1"}'),
+        loopP99Ms: 1000 * sampleValue(lastScrape, 'catalyst_event_loop_delay_p99_seconds'),
+        loopMaxMs: 1000 * sampleValue(lastScrape, 'catalyst_event_loop_delay_max_seconds'),
         scrapeMs,
       };
       readings.push(reading);

@@ -174,17 +174,17 @@ export const SELF_METRICS = {
     [],
     'Ring records a failed shard worker had consumed but never delivered to the merger.',
   ),
-  mergerRestarts: spec(
-    'catalyst_merger_restarts_total',
-    'counter',
-    [],
-    'Merger threads replaced after they failed.',
-  ),
-  eventLoopDelay: spec(
-    'catalyst_event_loop_delay_seconds',
+  eventLoopDelayP99: spec(
+    'catalyst_event_loop_delay_p99_seconds',
     'gauge',
-    ['quantile'],
-    'Main-thread event-loop delay over the last flush interval (p99 and max).',
+    [],
+    'Main-thread event-loop delay, 99th percentile over the last flush interval (10 ms floor: the sampling resolution).',
+  ),
+  eventLoopDelayMax: spec(
+    'catalyst_event_loop_delay_max_seconds',
+    'gauge',
+    [],
+    'Main-thread event-loop delay, maximum over the last flush interval.',
   ),
 } as const satisfies Record<string, SelfMetricSpec>;
 

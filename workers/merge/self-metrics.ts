@@ -65,8 +65,8 @@ export class SelfMetrics {
       this.#addTotal('ingestRefused', { reason }, snapshot.refused[r]);
     });
     this.#addTotal('workerLostRecords', {}, snapshot.workerLostRecords);
-    this.gauge('eventLoopDelay').set({ quantile: '0.99' }, snapshot.eventLoopDelayP99Seconds);
-    this.gauge('eventLoopDelay').set({ quantile: '1' }, snapshot.eventLoopDelayMaxSeconds);
+    this.gauge('eventLoopDelayP99').set(snapshot.eventLoopDelayP99Seconds);
+    this.gauge('eventLoopDelayMax').set(snapshot.eventLoopDelayMaxSeconds);
   }
 
   counter(key: SelfMetricKey): client.Counter<string> {
