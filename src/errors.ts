@@ -36,6 +36,14 @@ export const DROP_REASONS = [
   'bad_service',
   'bad_field',
   'bad_gzip',
+  // Sample limits (workers/parse/sample-limits.ts): the line is refused whole, so a series
+  // never appears with some of its labels silently cut.
+  'name_too_long',
+  'too_many_labels',
+  'label_value_too_long',
+  // Refused on the main thread before reaching a ring (src/ingest/ingest-limits.ts).
+  'datagram_too_large',
+  'connection_limit',
 ] as const;
 
 export type DropReason = (typeof DROP_REASONS)[number];
@@ -46,6 +54,9 @@ export const PARSE_REASONS = [
   'bad_value',
   'bad_sample_rate',
   'unknown_type',
+  'name_too_long',
+  'too_many_labels',
+  'label_value_too_long',
 ] as const satisfies readonly DropReason[];
 
 export type ParseReason = (typeof PARSE_REASONS)[number];
@@ -62,6 +73,13 @@ export const LOG_REFUSAL_REASONS = [
 ] as const satisfies readonly DropReason[];
 
 export type LogRefusalReason = (typeof LOG_REFUSAL_REASONS)[number];
+/** Main-thread refusals, a subset of DROP_REASONS: what never reached a ring. */
+export const INGEST_REFUSAL_REASONS = [
+  'datagram_too_large',
+  'connection_limit',
+] as const satisfies readonly DropReason[];
+
+export type IngestRefusalReason = (typeof INGEST_REFUSAL_REASONS)[number];
 
 export const ERROR_CODES = {
   CONFIG_INVALID: 'CM_CONFIG_INVALID',

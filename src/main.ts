@@ -1,5 +1,8 @@
 import type { DaemonConfig } from './config/config.js';
-import { isLoopback, type ListenAddress } from './config/listen-address.js';
+import { warnIfExposed } from './config/exposure.js';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { guardRoutes, requireBearer, resolveToken } from './http/auth.js';
+import { createKillWorkerRoute } from './http/debug-route.js';
 import { healthyRoute, createReadyRoute } from './http/health-route.js';
 import { selectHttpEngine } from './http/engine.js';
 import type { HttpServer } from './http/exchange.js';
@@ -73,6 +76,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
     httpEngine: engine.name,
     histogramBuckets: config.buckets,
     maxWaitEpochs: maxWaitEpochs(config.flushIntervalMs),
+    stateFile: config.stateFile,
     onExposition: (exposition) => {
       cache.accept(exposition);
       if (exposition.epoch >= 0) firstMergedEpochSeen = true;
@@ -80,16 +84,29 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
     log: log.child({ component: 'merger' }),
   });
 
+  const metricsToken = resolveToken(
+    '--metrics-token',
+    config.metricsToken,
+    config.metricsTokenFile,
+  );
   const shards = new ShardPool({
     rings,
     control: flush.buffer,
     histogramBuckets: config.buckets,
     logLevel: config.logLevel,
+    onPushAck: (ack) => pushReplies.settle(ack),
+    limits: {
+      maxNameBytes: config.maxNameBytes,
+      maxLabelsPerSample: config.maxLabelsPerSample,
+      maxLabelValueBytes: config.maxLabelValueBytes,
+    },
     attach: (shard, generation, fromEpoch, port) =>
       merger.attach(shard, generation, fromEpoch, port),
     currentEpoch: () => flush.epoch,
-    onRestart: () => counters.workerRestarts++,
-    onPushAck: (ack) => pushReplies.settle(ack),
+    onRestart: (shard, lostRecords) => {
+      counters.workerRestarts++;
+      counters.workerLostRecords += lostRecords;
+    },
     log: log.child({ component: 'shard' }),
   });
   shards.start();
@@ -119,7 +136,10 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
   const udp = config.statsdUdp
     ? await listenUdp(
         config.statsdUdp,
-        { receiveBufferBytes: config.udpReceiveBufferBytes },
+        {
+          receiveBufferBytes: config.udpReceiveBufferBytes,
+          maxDatagramBytes: config.maxDatagramBytes,
+        },
         dispatcher,
         counters,
         log.child({ component: 'ingest.udp' }),
@@ -128,32 +148,52 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
   const tcp = config.statsdTcp
     ? await listenTcp(
         config.statsdTcp,
-        { maxLineBytes: config.tcpMaxLineBytes },
+        { maxLineBytes: config.tcpMaxLineBytes, maxConnections: config.tcpMaxConnections },
         dispatcher,
         counters,
         log.child({ component: 'ingest.tcp' }),
       )
     : null;
-  const pushRoutes = createPushRoutes({
-    dispatcher,
-    replies: pushReplies,
-    maxBodyBytes: config.pushMaxBodyBytes,
-    counters: counters.push,
-  });
+  // Every push receiver (metrics and logs) answers only to --push-token when one is set;
+  // reading pushed logs back answers to the --metrics-token, like /metrics.
+  const pushToken = resolveToken('--push-token', config.pushToken, config.pushTokenFile);
+  const pushRoutes = guardRoutes(
+    pushToken,
+    createPushRoutes({
+      dispatcher,
+      replies: pushReplies,
+      maxBodyBytes: config.pushMaxBodyBytes,
+      counters: counters.push,
+    }),
+  );
+  const otlpLogsRoute = requireBearer(
+    pushToken,
+    createOtlpLogsRoute(logWorker, () => Date.now()),
+  );
   const http: HttpServer | null = config.http
     ? await listenHttp(
         engine,
         config.http,
         {
-          '/metrics': { GET: createMetricsRoute(cache) },
+          '/metrics': { GET: requireBearer(metricsToken, createMetricsRoute(cache)) },
           '/-/healthy': { GET: healthyRoute },
           '/-/ready': { GET: createReadyRoute(() => firstMergedEpochSeen) },
           ...pushRoutes,
           '/api/v1/logs': {
-            POST: createLogsPushRoute(logWorker, () => Date.now()),
-            GET: createLogsTailRoute(logWorker),
+            POST: requireBearer(
+              pushToken,
+              createLogsPushRoute(logWorker, () => Date.now()),
+            ),
+            GET: requireBearer(metricsToken, createLogsTailRoute(logWorker)),
           },
-          '/v1/logs': { POST: createOtlpLogsRoute(logWorker, () => Date.now()) },
+          '/v1/logs': { POST: otlpLogsRoute },
+          ...(config.debugFaultInjection
+            ? {
+                '/debug/kill-worker': {
+                  POST: createKillWorkerRoute((shard, fault) => shards.injectFault(shard, fault)),
+                },
+              }
+            : {}),
         },
         log.child({ component: 'http' }),
       )
@@ -164,12 +204,15 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
         config.otlpHttp,
         {
           '/v1/metrics': pushRoutes['/v1/metrics'],
-          '/v1/logs': { POST: createOtlpLogsRoute(logWorker, () => Date.now()) },
+          '/v1/logs': { POST: otlpLogsRoute },
         },
         log.child({ component: 'http.otlp' }),
       )
     : null;
 
+  // Main-thread stalls show up here first: every socket and every scrape waits on this loop.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const tick = (): number => {
     const closed = flush.cut();
     const ingest = counters.snapshot({
@@ -178,6 +221,9 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
       hostUdpReceiveBufferErrors: readHostUdpReceiveBufferErrors(),
     });
     const logs = logWorker.snapshot();
+    counters.eventLoopDelayP99Seconds = loopDelay.percentile(99) / 1e9;
+    counters.eventLoopDelayMaxSeconds = loopDelay.max / 1e9;
+    loopDelay.reset();
     merger.tick({
       epoch: closed,
       wantsOpenMetrics: cache.isOpenMetricsWanted(),
@@ -191,6 +237,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       clearInterval(clock);
+      loopDelay.disable();
       await Promise.all([udp?.close(), tcp?.close()]);
       await logWorker.stop();
       // The last cut: everything accepted so far belongs to this final epoch.
@@ -218,21 +265,4 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
     },
     stop,
   };
-}
-
-function warnIfExposed(config: DaemonConfig, log: Logger): void {
-  const listeners: Array<[string, ListenAddress | null]> = [
-    ['statsd-udp', config.statsdUdp],
-    ['statsd-tcp', config.statsdTcp],
-    ['http', config.http],
-    ['otlp-http', config.otlpHttp],
-  ];
-  for (const [listener, address] of listeners) {
-    if (address !== null && !isLoopback(address)) {
-      log.warn(
-        { listener, address: address.host, port: address.port },
-        'listening beyond loopback',
-      );
-    }
-  }
 }

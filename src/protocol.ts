@@ -176,6 +176,13 @@ export interface IngestSnapshot {
   pushRefusedSamples: Array<[receiver: PushReceiver, reason: DropReason, total: number]>;
   /** The log worker's running totals, as it last reported them; absent before its first report. */
   logs?: LogStats;
+  /** Refused before a ring, by reason (INGEST_REFUSAL_REASONS order). */
+  refused: number[];
+  /** Running total of records failed workers consumed and never delivered (shard-pool.ts). */
+  workerLostRecords: number;
+  /** Main-thread event-loop delay over the last flush interval, seconds. */
+  eventLoopDelayP99Seconds: number;
+  eventLoopDelayMaxSeconds: number;
 }
 
 export interface MergerTick {
@@ -217,7 +224,16 @@ export interface MergerStop {
 }
 
 export type MergerInbound = MergerTick | RenderRequest | ShardAttach | MergerStop;
-export type MergerOutbound = Exposition | MergerReady | MergerFailure;
+export type MergerOutbound = Exposition | MergerReady | MergerFailure | MergerNotice;
+
+/** A lifecycle event the merger wants logged by the main thread's logger (it has none). */
+export interface MergerNotice {
+  kind: 'notice';
+  level: 'info' | 'warn' | 'error';
+  /** Fixed lowercase text; values go in `fields`. */
+  msg: string;
+  fields: Record<string, string | number>;
+}
 
 /** Tells the merger which port a (new generation of a) shard sends on. */
 export interface ShardAttach {

@@ -212,6 +212,30 @@ export const SELF_METRICS = {
     [],
     'Log records not written to --logs-file: write queue full, or the write failed.',
   ),
+  ingestRefused: spec(
+    'catalyst_ingest_refused_total',
+    'counter',
+    ['reason'],
+    'Datagrams and connections refused on the main thread by a limit, before reaching a ring.',
+  ),
+  workerLostRecords: spec(
+    'catalyst_worker_lost_records_total',
+    'counter',
+    [],
+    'Ring records a failed shard worker had consumed but never delivered to the merger.',
+  ),
+  eventLoopDelayP99: spec(
+    'catalyst_event_loop_delay_p99_seconds',
+    'gauge',
+    [],
+    'Main-thread event-loop delay, 99th percentile over the last flush interval (10 ms floor: the sampling resolution).',
+  ),
+  eventLoopDelayMax: spec(
+    'catalyst_event_loop_delay_max_seconds',
+    'gauge',
+    [],
+    'Main-thread event-loop delay, maximum over the last flush interval.',
+  ),
 } as const satisfies Record<string, SelfMetricSpec>;
 
 export type SelfMetricKey = keyof typeof SELF_METRICS;

@@ -17,6 +17,23 @@ export interface DaemonConfig {
   tcpMaxLineBytes: number;
   /** Largest HTTP push body, as received (before gunzip); past it the push gets 413. */
   pushMaxBodyBytes: number;
+  /** UDP datagrams longer than this are dropped whole and counted (datagram_too_large). */
+  maxDatagramBytes: number;
+  /** TCP connections open at once; one more is closed at accept and counted. */
+  tcpMaxConnections: number;
+  /** Per-line bounds, enforced by the shards (workers/parse/sample-limits.ts). */
+  maxNameBytes: number;
+  maxLabelsPerSample: number;
+  maxLabelValueBytes: number;
+  /** Bearer tokens; null: no token, the route is open. A *File variant names a file holding it. */
+  pushToken: string | null;
+  pushTokenFile: string | null;
+  metricsToken: string | null;
+  metricsTokenFile: string | null;
+  /** Where the merger keeps its cumulative state across restarts; null: nowhere. */
+  stateFile: string | null;
+  /** Enables POST /debug/kill-worker for fault tests; never on in production. */
+  debugFaultInjection: boolean;
   logLevel: LogLevel;
   /** `auto`: the first native uWS binding that loads, else node:http. `node`: node:http. */
   httpEngine: 'auto' | 'node';

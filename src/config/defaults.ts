@@ -22,6 +22,13 @@ export const DEFAULTS = {
   tcpMaxLineBytes: 64 * 1024,
   // A push body is one ring record, and a record holds at most half a ring (8 MiB here).
   pushMaxBodyBytes: 4 * 1024 * 1024,
+  // The largest IPv4 UDP payload: by default no datagram is refused for its size alone.
+  maxDatagramBytes: 65507,
+  tcpMaxConnections: 1024,
+  // Match workers/parse/sample-limits.ts DEFAULT_SAMPLE_LIMITS (a test keeps them equal).
+  maxNameBytes: 1024,
+  maxLabelsPerSample: 64,
+  maxLabelValueBytes: 4096,
   logLevel: 'info',
   httpEngine: 'auto',
   logsTailRecords: 1000,

@@ -118,7 +118,8 @@ function buildProgram(version: string, io: CommandLineIo): Command {
       new Option(`${spec.flag} <${spec.valueName}>`, spec.description)
         .helpGroup(`${spec.group}:`)
         .default(spec.defaultText)
-        .argParser(validate),
+        .argParser(validate)
+        .hideHelp(spec.isHidden === true),
     );
     for (const alias of spec.aliases) {
       program.addOption(

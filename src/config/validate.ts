@@ -27,6 +27,17 @@ export function parseInteger(min: number, max: number): (text: string) => number
   };
 }
 
+export function parseOnOff(text: string): boolean {
+  if (text === 'on') return true;
+  if (text === 'off') return false;
+  throw new Error('expected on or off');
+}
+
+/** Free text where '' means "not set" (a token, a path). */
+export function parseOptionalText(text: string): string | null {
+  return text === '' ? null : text;
+}
+
 export function parseRingBytes(text: string): number {
   const value = parseInteger(MIN_RING_BYTES, MAX_RING_BYTES)(text);
   if (!isPowerOfTwo(value)) {

@@ -1,5 +1,8 @@
+import { INGEST_REFUSAL_REASONS, type IngestRefusalReason } from '../errors.js';
 import { TRANSPORTS, type IngestSnapshot } from '../protocol.js';
 import { PushCounters } from './push-counters.js';
+
+const REFUSAL_INDEX = new Map(INGEST_REFUSAL_REASONS.map((reason, i) => [reason, i]));
 
 /** The main thread's running totals. Plain numbers: only the main thread touches them. */
 export class IngestCounters {
@@ -13,6 +16,17 @@ export class IngestCounters {
   udpReceiveBufferBytes = 0;
   workerRestarts = 0;
   readonly push = new PushCounters();
+  /** By reason, INGEST_REFUSAL_REASONS order. */
+  readonly refused = INGEST_REFUSAL_REASONS.map(() => 0);
+  /** Samples a failed worker had taken from its ring and never delivered (see shard-pool.ts). */
+  workerLostRecords = 0;
+  /** Event-loop delay of the main thread, from perf_hooks, in seconds. */
+  eventLoopDelayP99Seconds = 0;
+  eventLoopDelayMaxSeconds = 0;
+
+  refuse(reason: IngestRefusalReason): void {
+    this.refused[REFUSAL_INDEX.get(reason)!]++;
+  }
 
   snapshot(extra: {
     ringUsedBytes: number[];
@@ -33,6 +47,10 @@ export class IngestCounters {
       hostUdpReceiveBufferErrors: extra.hostUdpReceiveBufferErrors,
       workerRestarts: this.workerRestarts,
       ...this.push.snapshot(),
+      refused: [...this.refused],
+      workerLostRecords: this.workerLostRecords,
+      eventLoopDelayP99Seconds: this.eventLoopDelayP99Seconds,
+      eventLoopDelayMaxSeconds: this.eventLoopDelayMaxSeconds,
     };
   }
 }

@@ -19,13 +19,19 @@ const NEWLINE = 0x0a;
  */
 export function listenTcp(
   address: ListenAddress,
-  options: { maxLineBytes: number },
+  options: { maxLineBytes: number; maxConnections: number },
   dispatcher: RingDispatcher,
   counters: IngestCounters,
   log: Logger,
 ): Promise<TcpListener> {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
+    // Over the limit: reset at once, before any byte is read or buffered for it.
+    if (sockets.size >= options.maxConnections) {
+      counters.refuse('connection_limit');
+      socket.resetAndDestroy();
+      return;
+    }
     counters.tcpConnectionsOpened++;
     counters.tcpConnectionsOpen++;
     sockets.add(socket);

@@ -17,7 +17,7 @@ export interface UdpListener {
  */
 export function listenUdp(
   address: ListenAddress,
-  options: { receiveBufferBytes: number },
+  options: { receiveBufferBytes: number; maxDatagramBytes: number },
   dispatcher: RingDispatcher,
   counters: IngestCounters,
   log: Logger,
@@ -28,6 +28,11 @@ export function listenUdp(
   socket.on('message', (datagram) => {
     counters.datagrams[TRANSPORT_UDP]++;
     counters.bytes[TRANSPORT_UDP] += datagram.length;
+    // Too large: dropped whole, since its last line may be cut anyway.
+    if (datagram.length > options.maxDatagramBytes) {
+      counters.refuse('datagram_too_large');
+      return;
+    }
     dispatcher.dispatch(RecordKind.StatsdUdp, TRANSPORT_UDP, datagram, 0, datagram.length);
   });
 

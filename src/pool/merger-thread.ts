@@ -14,6 +14,8 @@ export interface MergerThreadOptions {
   httpEngine: string;
   histogramBuckets: readonly number[];
   maxWaitEpochs: number;
+  /** --state-file, or null. */
+  stateFile: string | null;
   onExposition(exposition: Exposition): void;
   log: Logger;
 }
@@ -45,6 +47,7 @@ export class MergerThread {
       port1.on('message', (message: MergerOutbound) => {
         if (message.kind === 'ready') resolve();
         else if (message.kind === 'exposition') options.onExposition(message);
+        else if (message.kind === 'notice') options.log[message.level](message.fields, message.msg);
         else reject(new Error(message.error.message));
       });
     });
@@ -55,6 +58,7 @@ export class MergerThread {
         httpEngine: options.httpEngine,
         histogramBuckets: options.histogramBuckets,
         maxWaitEpochs: options.maxWaitEpochs,
+        stateFile: options.stateFile,
       },
       { transferList: [port2] as never },
     );

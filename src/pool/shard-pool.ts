@@ -1,5 +1,6 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import type { SampleLimits } from '../../workers/parse/sample-limits.js';
 import type { Logger } from '../log.js';
 import type { PushAck } from '../protocol.js';
 
@@ -15,6 +16,9 @@ interface ShardTaskOptions {
   histogramBuckets: readonly number[];
   keepsGaugeOrder: boolean;
   logLevel: string;
+  limits: SampleLimits;
+  unshipped: SharedArrayBuffer;
+  faults: SharedArrayBuffer;
 }
 
 export interface ShardPoolOptions {
@@ -23,13 +27,15 @@ export interface ShardPoolOptions {
   histogramBuckets: readonly number[];
   /** The daemon's log level; at debug, shards log refused lines (rate-limited). */
   logLevel: string;
+  limits: SampleLimits;
   /** Tells the merger which port shard `shard`'s generation `generation` sends on. */
   attach(shard: number, generation: number, fromEpoch: number, port: MessagePort): void;
   /** The epoch being accumulated now: where a replacement shard starts. */
   currentEpoch(): number;
-  onRestart(shard: number): void;
   /** Called on the main thread with every PushAck a shard posts. */
   onPushAck(ack: PushAck): void;
+  /** `lostRecords`: ring records the failed generation consumed and never shipped. */
+  onRestart(shard: number, lostRecords: number): void;
   log: Logger;
 }
 
@@ -46,10 +52,16 @@ export class ShardPool {
   readonly #pool: Piscina;
   readonly #running: Array<Promise<unknown>> = [];
   #isStopping = false;
+  // One Int32 per shard: records consumed since its last shipped delta (the shard writes).
+  readonly #unshipped: Int32Array;
+  // One Int32 per shard: a fault the shard should simulate (debug only; see shard.ts).
+  readonly #faults: Int32Array;
 
   constructor(options: ShardPoolOptions) {
     this.#options = options;
     const count = options.rings.length;
+    this.#unshipped = new Int32Array(new SharedArrayBuffer(4 * count));
+    this.#faults = new Int32Array(new SharedArrayBuffer(4 * count));
     this.#pool = new Piscina({
       filename: SHARD_TASK,
       name: 'default',
@@ -66,6 +78,16 @@ export class ShardPool {
     for (let shard = 0; shard < this.#options.rings.length; shard++) {
       this.#running[shard] = this.#run(shard, 0, this.#options.currentEpoch(), 0);
     }
+  }
+
+  /**
+   * Debug fault injection: shard `shard` throws (`throw`) or ends its thread (`exit`) at its
+   * next record or idle wake-up. False when there is no such shard.
+   */
+  injectFault(shard: number, fault: 'throw' | 'exit'): boolean {
+    if (!Number.isInteger(shard) || shard < 0 || shard >= this.#faults.length) return false;
+    Atomics.store(this.#faults, shard, fault === 'throw' ? 1 : 2);
+    return true;
   }
 
   /** Resolves when every shard has returned after the stop request (see FlushControl). */
@@ -98,6 +120,9 @@ export class ShardPool {
       histogramBuckets: this.#options.histogramBuckets,
       keepsGaugeOrder: this.#options.rings.length > 1,
       logLevel: this.#options.logLevel,
+      limits: this.#options.limits,
+      unshipped: this.#unshipped.buffer as SharedArrayBuffer,
+      faults: this.#faults.buffer as SharedArrayBuffer,
     };
     try {
       await this.#pool.run(task, { transferList: [port1, acks.port1] as never });
@@ -105,11 +130,14 @@ export class ShardPool {
       // A push whose record died with this generation times out in PushReplies.
       acks.port2.close();
       if (this.#isStopping) return;
+      // The thread is gone, so nothing writes this slot until the next generation starts.
+      const lostRecords = Atomics.exchange(this.#unshipped, shard, 0);
+      Atomics.store(this.#faults, shard, 0);
       this.#options.log.error(
-        { err, shard, generation },
+        { err, shard, generation, count: lostRecords },
         'shard failed; starting a new generation',
       );
-      this.#options.onRestart(shard);
+      this.#options.onRestart(shard, lostRecords);
       // Back off when a shard keeps failing, so a poison record cannot spin a core.
       await delay(Math.min(MAX_RESTART_DELAY_MS, 50 * 2 ** failures));
       if (this.#isStopping) return;

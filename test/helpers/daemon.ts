@@ -53,7 +53,7 @@ const WAIT_TIMEOUT_MS = 10_000;
  */
 export async function startDaemon(
   args: string[] = [],
-  options: { nodeBinary?: string } = {},
+  options: { nodeBinary?: string; metricsToken?: string } = {},
 ): Promise<RunningDaemon> {
   const child = spawn(
     options.nodeBinary ?? process.execPath,
@@ -96,8 +96,13 @@ export async function startDaemon(
   const baseUrl = `http://127.0.0.1:${ports.http}`;
   await waitUntilReady(baseUrl);
 
+  // With --metrics-token, every scrape the helper makes carries it.
+  const authorization: Record<string, string> =
+    options.metricsToken === undefined ? {} : { authorization: `Bearer ${options.metricsToken}` };
   const scrape = async (headers: Record<string, string> = {}): Promise<string> => {
-    const response = await fetch(`${baseUrl}/metrics`, { headers });
+    const response = await fetch(`${baseUrl}/metrics`, {
+      headers: { ...authorization, ...headers },
+    });
     return response.text();
   };
   const flushesRendered = async (): Promise<number> =>
@@ -112,7 +117,7 @@ export async function startDaemon(
     baseUrl,
     scrape,
     samples: async () => parseExposition(await scrape()),
-    scrapeRaw: (headers = {}) => getRaw(`${baseUrl}/metrics`, headers),
+    scrapeRaw: (headers = {}) => getRaw(`${baseUrl}/metrics`, { ...authorization, ...headers }),
     async waitForSamples(isDone, describe) {
       const deadline = Date.now() + WAIT_TIMEOUT_MS;
       for (;;) {

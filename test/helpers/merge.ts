@@ -52,6 +52,10 @@ export function mergerTick(epoch: number): MergerTick {
       workerRestarts: 0,
       pushRequests: [],
       pushRefusedSamples: [],
+      refused: [0, 0],
+      workerLostRecords: 0,
+      eventLoopDelayP99Seconds: 0,
+      eventLoopDelayMaxSeconds: 0,
     },
   };
 }

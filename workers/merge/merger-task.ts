@@ -8,6 +8,8 @@ export default async function runMerger(options: MergerOptions): Promise<{ stopp
   const merger = new Merger(options);
   options.mainPort.postMessage({ kind: 'ready' });
   await merger.stopped;
+  // After the final epoch is folded: this write holds everything the daemon accepted.
+  merger.saveState();
   options.mainPort.close();
   return { stopped: true };
 }

@@ -1,3 +1,4 @@
+import { renameSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { MessagePort } from 'node:worker_threads';
 import { Packr } from 'msgpackr';
@@ -7,6 +8,7 @@ import type {
   Exposition,
   ExpositionFormat,
   MergerInbound,
+  MergerNotice,
   ShardAttach,
   ShardDelta,
 } from '../../src/protocol.js';
@@ -20,6 +22,8 @@ import type { RegistryView } from './families.js';
 import { OtlpSeries } from './otlp-series.js';
 import { PushGroups } from './push-groups.js';
 import { SeriesStore } from './series-store.js';
+import { readStateFile, writeStateFile } from './state-file.js';
+import { encodeSnapshot, restoreSnapshot, takeSnapshot } from './state-snapshot.js';
 
 export interface MergerOptions {
   mainPort: MessagePort;
@@ -28,7 +32,12 @@ export interface MergerOptions {
   histogramBuckets: readonly number[];
   /** Ticks to wait for a slow shard before an epoch is folded without its delta. */
   maxWaitEpochs: number;
+  /** --state-file: loaded once here, written every STATE_WRITE_INTERVAL_MS and at stop. */
+  stateFile?: string | null;
 }
+
+// What a crash (not a clean stop) can cost with --state-file: up to this much of counting.
+const STATE_WRITE_INTERVAL_MS = 10_000;
 
 const packr = new Packr({ moreTypes: true, useRecords: false });
 
@@ -51,6 +60,7 @@ export class Merger {
   #renderedEpoch = -1;
   #isRenderQueued = false;
   #finalEpoch = Infinity;
+  #stateWrittenAt = performance.now();
   #resolveStopped: () => void = () => {};
   readonly stopped: Promise<void>;
 
@@ -81,6 +91,7 @@ export class Merger {
     // Pushgateway-style groups share the name claims, so no name shows two types.
     this.#groups = new PushGroups(claims, registrar);
     this.#otlp = new OtlpSeries(claims, registrar);
+    this.#loadState();
     this.stopped = new Promise((resolve) => (this.#resolveStopped = resolve));
     options.mainPort.on('message', (message: MergerInbound) => this.#onMainMessage(message));
     // A first rendering, of the self-metrics alone, so /metrics answers from the start.
@@ -132,6 +143,59 @@ export class Merger {
     if (released.length === 0) return;
     for (const closed of released) this.#foldClosed(closed);
     this.#queueRender();
+    if (performance.now() - this.#stateWrittenAt >= STATE_WRITE_INTERVAL_MS) this.saveState();
+  }
+
+  /** Writes --state-file now; a failure is logged and the daemon keeps serving. */
+  saveState(): void {
+    const path = this.#options.stateFile ?? null;
+    if (path === null) return;
+    this.#stateWrittenAt = performance.now();
+    const snapshot = takeSnapshot(this.#store, this.#options.histogramBuckets);
+    try {
+      writeStateFile(path, encodeSnapshot(snapshot));
+    } catch (error) {
+      this.#notice('error', 'state file not written', { path, err: (error as Error).message });
+    }
+  }
+
+  #loadState(): void {
+    const path = this.#options.stateFile ?? null;
+    if (path === null) return;
+    const read = readStateFile(path);
+    if (read.kind === 'missing') {
+      this.#notice('info', 'state file absent; starting empty', { path });
+      return;
+    }
+    const outcome =
+      read.kind === 'loaded'
+        ? restoreSnapshot(this.#store, read.payload, this.#options.histogramBuckets)
+        : read;
+    if (outcome.kind === 'refused') {
+      // Set the file aside: the next periodic write would otherwise destroy the evidence.
+      const setAside = `${path}.refused`;
+      try {
+        renameSync(path, setAside);
+      } catch {
+        // Unreadable or already gone: nothing to keep.
+      }
+      this.#notice('error', 'state file refused; starting empty', {
+        path,
+        reason: outcome.reason,
+        setAside,
+      });
+      return;
+    }
+    this.#notice('info', 'state restored', {
+      path,
+      count: outcome.series,
+      refused: outcome.refused,
+    });
+  }
+
+  #notice(level: MergerNotice['level'], msg: string, fields: MergerNotice['fields']): void {
+    const notice: MergerNotice = { kind: 'notice', level, msg, fields };
+    this.#options.mainPort.postMessage(notice);
   }
 
   #foldClosed(closed: ClosedEpoch): void {

@@ -1,5 +1,5 @@
 import client from 'prom-client';
-import { LOG_REFUSAL_REASONS, PARSE_REASONS } from '../../src/errors.js';
+import { INGEST_REFUSAL_REASONS, LOG_REFUSAL_REASONS, PARSE_REASONS } from '../../src/errors.js';
 import {
   TRANSPORTS,
   type IngestSnapshot,
@@ -72,6 +72,12 @@ export class SelfMetrics {
     for (const [receiver, reason, total] of snapshot.pushRefusedSamples) {
       this.#addTotal('pushRefusedSamples', { receiver, reason }, total);
     }
+    INGEST_REFUSAL_REASONS.forEach((reason, r) => {
+      this.#addTotal('ingestRefused', { reason }, snapshot.refused[r]);
+    });
+    this.#addTotal('workerLostRecords', {}, snapshot.workerLostRecords);
+    this.gauge('eventLoopDelayP99').set(snapshot.eventLoopDelayP99Seconds);
+    this.gauge('eventLoopDelayMax').set(snapshot.eventLoopDelayMaxSeconds);
     if (snapshot.logs !== undefined) this.#setLogs(snapshot.logs);
   }
 

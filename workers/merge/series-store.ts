@@ -70,6 +70,11 @@ export class SeriesStore {
     return ref;
   }
 
+  /** The merged series for a name and labels, bound to no shard id (state-file restore). */
+  seriesFor(kind: SeriesKind, name: string, labels: string[]): SeriesRef {
+    return this.#resolve({ id: 0, kind, name, labels, firstOrder: 0 });
+  }
+
   /** The series a shard's id feeds; undefined when the id was never defined. */
   lookup(shard: number, generation: number, id: number): SeriesRef | undefined {
     const refs = this.#refs.get(shard);

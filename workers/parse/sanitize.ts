@@ -8,8 +8,13 @@ const INVALID_LABEL_VALUE_CHARS = /\u0000/g;
 
 /** `api.requests-total` → `api_requests_total`; a leading digit gets a `_` in front. */
 export function sanitizeMetricName(raw: string): string {
-  const name = raw.replace(INVALID_NAME_CHARS, '_');
-  return startsWithDigit(name) ? `_${name}` : name;
+  const name = toPrometheusName(raw);
+  // prom-client's Registry keys metrics on a plain object: a family named `constructor` or
+  // `__proto__` (or a counter `constructor_total`, whose OpenMetrics family is
+  // `constructor`) reads as already registered and throws, which killed the merger.
+  const base = name.endsWith('_total') ? name.slice(0, -6) : name;
+  if (name in Object.prototype || base in Object.prototype) return `exported_${name}`;
+  return name;
 }
 
 /**
@@ -18,7 +23,8 @@ export function sanitizeMetricName(raw: string): string {
  * any `__` prefix (reserved), and `le` / `quantile`, which histogram and summary series set.
  */
 export function sanitizeLabelName(raw: string): string {
-  const name = sanitizeMetricName(raw);
+  // Labels live in prototype-less objects, so `constructor` stays an ordinary label name.
+  const name = toPrometheusName(raw);
   if (name.startsWith('__') || name === 'le' || name === 'quantile') return `exported_${name}`;
   return name;
 }
@@ -29,6 +35,11 @@ export function sanitizeLabelName(raw: string): string {
  */
 export function sanitizeLabelValue(raw: string): string {
   return raw.includes('\u0000') ? raw.replace(INVALID_LABEL_VALUE_CHARS, '\ufffd') : raw;
+}
+
+function toPrometheusName(raw: string): string {
+  const name = raw.replace(INVALID_NAME_CHARS, '_');
+  return startsWithDigit(name) ? `_${name}` : name;
 }
 
 function startsWithDigit(name: string): boolean {

@@ -6,6 +6,11 @@ import {
   type ShardStats,
 } from '../../src/protocol.js';
 import type { PushedSample } from '../parse/json-push.js';
+import {
+  checkSampleLimits,
+  DEFAULT_SAMPLE_LIMITS,
+  type SampleLimits,
+} from '../parse/sample-limits.js';
 import { createParsedLine, parseStatsdLine, type ParsedLine } from '../parse/statsd-line.js';
 import { CounterStore } from './counter.js';
 import { GaugeStore } from './gauge.js';
@@ -21,6 +26,8 @@ export interface ShardStateOptions {
   keepsGaugeOrder: boolean;
   /** Called for each refused line; absent unless debug logging is on (see shard-task.ts). */
   onBadLine?: (reason: string, line: string, transport: number) => void;
+  /** Bounds on names and tags; DEFAULT_SAMPLE_LIMITS when absent. */
+  limits?: SampleLimits;
 }
 
 /** Line positions past this share one position; a record that long is never a datagram. */
@@ -45,6 +52,7 @@ export class ShardState {
   readonly #histograms: HistogramStore;
   readonly #sets = new SetStore();
   readonly #line: ParsedLine = createParsedLine();
+  readonly #limits: SampleLimits;
   #stats: ShardStats = createShardStats();
   readonly #onBadLine: NonNullable<ShardStateOptions['onBadLine']> | null;
   #groupOps: GroupOp[] = [];
@@ -54,6 +62,7 @@ export class ShardState {
     this.#onBadLine = options.onBadLine ?? null;
     this.#gauges = new GaugeStore({ keepsOrder: options.keepsGaugeOrder });
     this.#histograms = new HistogramStore(options.histogramBuckets);
+    this.#limits = options.limits ?? DEFAULT_SAMPLE_LIMITS;
   }
 
   /**
@@ -146,7 +155,7 @@ export class ShardState {
     const stats = this.#stats;
     stats.lines[transport]++;
     const line = this.#line;
-    const reason = parseStatsdLine(text, line);
+    const reason = parseStatsdLine(text, line) ?? checkSampleLimits(line, this.#limits);
     if (reason !== null) {
       countParseError(stats, transport, reason);
       // Off by default: one null check per refused line, nothing per good one.

@@ -26,6 +26,10 @@ export interface ShardOptions extends ShardStateOptions {
   mergerPort: MessagePort;
   /** Where PushAcks go, one per push record (see protocol.ts). */
   ackPort: MessagePort;
+  /** Int32 per shard: records released since the last posted delta (read by the pool). */
+  unshipped?: SharedArrayBuffer;
+  /** Int32 per shard: 1 throw, 2 end the thread; set only by debug fault injection. */
+  faults?: SharedArrayBuffer;
 }
 
 // Work for at most this long before giving the event loop a turn (messages, timers).
@@ -51,6 +55,8 @@ export class Shard {
   readonly #reader: RingReader;
   readonly #control: Int32Array;
   readonly #state: ShardState;
+  readonly #unshipped: Int32Array;
+  readonly #faults: Int32Array;
   #epoch: number;
   #epochStartSeq: number;
 
@@ -59,6 +65,8 @@ export class Shard {
     this.#reader = new RingReader(options.ring);
     this.#control = new Int32Array(options.control);
     this.#state = new ShardState(options);
+    this.#unshipped = new Int32Array(options.unshipped ?? new SharedArrayBuffer(4 * 256));
+    this.#faults = new Int32Array(options.faults ?? new SharedArrayBuffer(4 * 256));
     this.#epoch = options.startEpoch;
     this.#epochStartSeq = this.#cutOf(options.startEpoch);
   }
@@ -71,6 +79,7 @@ export class Shard {
       this.#reader.refresh();
       const publishedAfter = Atomics.load(this.#control, CONTROL_EPOCH_SLOT);
 
+      this.#actOnInjectedFault();
       const hasMore = this.#drain(publishedBefore, publishedAfter);
       if (hasMore) {
         await yieldToEventLoop();
@@ -100,6 +109,7 @@ export class Shard {
 
       this.#ingest(record.kind, record.seq, record.payload);
       this.#reader.release();
+      Atomics.add(this.#unshipped, this.#options.shard, 1);
       if ((n & 63) === 0 && performance.now() > sliceEnd) return true;
     }
   }
@@ -171,9 +181,17 @@ export class Shard {
     const payload = new Uint8Array(packr.pack(delta));
     const message: DeltaMessage = { kind: 'delta', shard, epoch: this.#epoch, payload };
     mergerPort.postMessage(message, [payload.buffer]);
+    Atomics.store(this.#unshipped, this.#options.shard, 0);
 
     this.#epochStartSeq = this.#cutOf(this.#epoch + 1);
     this.#epoch++;
+  }
+
+  #actOnInjectedFault(): void {
+    const fault = Atomics.load(this.#faults, this.#options.shard);
+    if (fault === 1) throw new Error('injected fault');
+    // process.exit in a worker thread ends that thread only, as a crash or terminate would.
+    if (fault === 2) process.exit(1);
   }
 
   #cutOf(epoch: number): number {

@@ -41,6 +41,17 @@ const DEFAULT_CONFIG: DaemonConfig = {
   udpReceiveBufferBytes: 8 * 1024 * 1024,
   tcpMaxLineBytes: 64 * 1024,
   pushMaxBodyBytes: 4 * 1024 * 1024,
+  maxDatagramBytes: 65507,
+  tcpMaxConnections: 1024,
+  maxNameBytes: 1024,
+  maxLabelsPerSample: 64,
+  maxLabelValueBytes: 4096,
+  pushToken: null,
+  pushTokenFile: null,
+  metricsToken: null,
+  metricsTokenFile: null,
+  stateFile: null,
+  debugFaultInjection: false,
   logLevel: 'info',
   httpEngine: 'auto',
   logsTailRecords: 1000,
@@ -74,6 +85,51 @@ describe('loadCommandLine', () => {
       name: '--statsd-udp',
       argv: ['--statsd-udp', '127.0.0.2:9125'],
       change: { statsdUdp: { host: '127.0.0.2', port: 9125 } },
+    },
+    {
+      name: '--max-datagram-bytes',
+      argv: ['--max-datagram-bytes', '1432'],
+      change: { maxDatagramBytes: 1432 },
+    },
+    {
+      name: '--tcp-max-connections',
+      argv: ['--tcp-max-connections', '3'],
+      change: { tcpMaxConnections: 3 },
+    },
+    {
+      name: '--max-name-bytes',
+      argv: ['--max-name-bytes', '200'],
+      change: { maxNameBytes: 200 },
+    },
+    {
+      name: '--max-labels-per-sample',
+      argv: ['--max-labels-per-sample', '8'],
+      change: { maxLabelsPerSample: 8 },
+    },
+    {
+      name: '--max-label-value-bytes',
+      argv: ['--max-label-value-bytes', '100'],
+      change: { maxLabelValueBytes: 100 },
+    },
+    {
+      name: '--push-token',
+      argv: ['--push-token', 's3cret'],
+      change: { pushToken: 's3cret' },
+    },
+    {
+      name: '--metrics-token-file',
+      argv: ['--metrics-token-file', '/run/secrets/metrics'],
+      change: { metricsTokenFile: '/run/secrets/metrics' },
+    },
+    {
+      name: '--state-file',
+      argv: ['--state-file', '/var/lib/catalyst/state'],
+      change: { stateFile: '/var/lib/catalyst/state' },
+    },
+    {
+      name: '--debug-fault-injection',
+      argv: ['--debug-fault-injection', 'on'],
+      change: { debugFaultInjection: true },
     },
     {
       name: '--statsd-tcp',
@@ -274,9 +330,19 @@ describe('loadCommandLine', () => {
       '--check-config',
       '--print-config',
       'Precedence: flag > environment > file > default.',
+      'Limits:',
+      '--max-datagram-bytes <N>',
+      'Security:',
+      '--push-token <TOKEN>',
+      '--metrics-token-file <PATH>',
+      '--state-file <PATH>',
     ]) {
       expect(out).toContain(flag);
     }
+  });
+
+  it('keeps --debug-fault-injection out of the help', () => {
+    expect(load(['--help']).out).not.toContain('--debug-fault-injection');
   });
 
   it('prints the version it was given, exiting 0', () => {

@@ -23,12 +23,23 @@ const METRIC_NAMES: Row[] = [
   { case: 'turns each invalid character into one underscore', raw: 'a..b  c', expected: 'a__b__c' },
   { case: 'prefixes a leading digit', raw: '5xx.count', expected: '_5xx_count' },
   { case: 'keeps a leading underscore', raw: '_private', expected: '_private' },
+  { case: 'sets aside __proto__', raw: '__proto__', expected: 'exported___proto__' },
+  { case: 'sets aside constructor', raw: 'constructor', expected: 'exported_constructor' },
+  {
+    case: 'sets aside a counter whose base is an object property',
+    raw: 'toString_total',
+    expected: 'exported_toString_total',
+  },
+  {
+    case: 'keeps a name that only contains one',
+    raw: 'hasOwnProperty_x',
+    expected: 'hasOwnProperty_x',
+  },
   { case: 'replaces a colon, which StatsD cannot carry in a name', raw: 'a:b', expected: 'a_b' },
   { case: 'replaces non-ASCII letters', raw: 'café', expected: 'caf_' },
   { case: 'replaces U+FFFD left by invalid UTF-8', raw: 'bad\ufffdname', expected: 'bad_name' },
   { case: 'replaces NUL', raw: 'nul\u0000name', expected: 'nul_name' },
   { case: 'replaces each half of a surrogate pair', raw: 'ok😀', expected: 'ok__' },
-  { case: 'keeps __proto__ as an ordinary name', raw: '__proto__', expected: '__proto__' },
 ];
 
 const LABEL_NAMES: Row[] = [

@@ -7,6 +7,10 @@ import {
   type ShardDelta,
   type ShardStats,
 } from '../../../../src/protocol.js';
+import {
+  DEFAULT_SAMPLE_LIMITS,
+  type SampleLimits,
+} from '../../../../workers/parse/sample-limits.js';
 import { createParsedLine, parseStatsdLine } from '../../../../workers/parse/statsd-line.js';
 import { LINES_PER_RECORD, ShardState } from '../../../../workers/shard/shard-state.js';
 import {
@@ -21,12 +25,12 @@ const UDP = 0;
 const TCP = 1;
 const BUCKETS = [0.01, 0.1, 1];
 
-function newState(keepsGaugeOrder = false): ShardState {
-  return new ShardState({ histogramBuckets: BUCKETS, keepsGaugeOrder });
+function newState(keepsGaugeOrder = false, limits = DEFAULT_SAMPLE_LIMITS): ShardState {
+  return new ShardState({ histogramBuckets: BUCKETS, keepsGaugeOrder, limits });
 }
 
-function deltaOf(text: string, transport = UDP): ShardDelta {
-  const state = newState();
+function deltaOf(text: string, transport = UDP, limits = DEFAULT_SAMPLE_LIMITS): ShardDelta {
+  const state = newState(false, limits);
   state.ingestStatsd(text, transport, 0);
   return state.takeDelta(3, 1, 7);
 }
@@ -270,6 +274,7 @@ describe('ShardState stats', () => {
     expect(delta.stats.lines).toEqual([0, 6]);
     expect(errorsOf(delta.stats, UDP)).toEqual(noErrors());
     expect(errorsOf(delta.stats, TCP)).toEqual({
+      ...noErrors(),
       malformed_line: 1,
       bad_value: 2,
       bad_sample_rate: 1,
@@ -313,10 +318,7 @@ describe('ShardState stats', () => {
     const empty = state.takeDelta(0, 1, 2);
     expect(empty.stats).toEqual({
       lines: [0, 0],
-      parseErrors: [
-        [0, 0, 0, 0],
-        [0, 0, 0, 0],
-      ],
+      parseErrors: [PARSE_REASONS.map(() => 0), PARSE_REASONS.map(() => 0)],
       samples: 0,
       events: 0,
       serviceChecks: 0,
@@ -345,8 +347,8 @@ const EXPECTED: Record<HostileName, Tally | 'line by line'> = {
   'empty datagram': { lines: 0, errors: {}, samples: 0 },
   'only line breaks': { lines: 1, errors: {}, samples: 1 },
   '64 KiB datagram': { lines: 4678, errors: {}, samples: 4678 },
-  '10 kB name': { lines: 2, errors: {}, samples: 2 },
-  '10k tags on one line': { lines: 2, errors: {}, samples: 2 },
+  '10 kB name': { lines: 2, errors: { name_too_long: 1 }, samples: 1 },
+  '10k tags on one line': { lines: 2, errors: { too_many_labels: 1 }, samples: 1 },
   'invalid utf-8': { lines: 6, errors: { bad_value: 1 }, samples: 5 },
   'non-finite values': { lines: 9, errors: { bad_value: 7, bad_sample_rate: 1 }, samples: 1 },
   'minus zero': { lines: 5, errors: { bad_value: 2 }, samples: 3 },
@@ -381,6 +383,9 @@ const EXPECTED: Record<HostileName, Tally | 'line by line'> = {
     samples: 1,
   },
 };
+
+/** Defaults, except for the one bound a test raises. */
+const ROOMY: SampleLimits = { ...DEFAULT_SAMPLE_LIMITS };
 
 const CORPUS = Object.entries(HOSTILE_STATSD) as Array<[HostileName, string | Buffer]>;
 
@@ -489,15 +494,28 @@ describe('ShardState with the hostile corpus', () => {
     expect(counterOf(delta, 'bulk_fill')).toEqual([4677, 4677]);
   });
 
-  it('keeps a 10 kB name whole', () => {
+  it('refuses a 10 kB name as name_too_long and lands only the neighbour', () => {
     const delta = deltaOf(HOSTILE_STATSD['10 kB name']);
+
+    expect(delta.definitions.map((d) => d.name)).toEqual([NEIGHBOUR_METRIC]);
+  });
+
+  it('keeps a 10 kB name whole when --max-name-bytes allows it', () => {
+    const delta = deltaOf(HOSTILE_STATSD['10 kB name'], UDP, { ...ROOMY, maxNameBytes: 10_000 });
 
     expect(counterOf(delta, 'n'.repeat(10_000))).toEqual([1, 1]);
   });
 
-  it('turns 10k tags into 10k sorted labels on one series', () => {
+  it('refuses 10k tags as too_many_labels and lands only the neighbour', () => {
+    const delta = deltaOf(HOSTILE_STATSD['10k tags on one line']);
+
+    expect(delta.definitions.map((d) => d.name)).toEqual([NEIGHBOUR_METRIC]);
+  });
+
+  it('turns 10k tags into 10k sorted labels when --max-labels-per-sample allows it', () => {
+    const limits = { ...ROOMY, maxLabelsPerSample: 10_000 };
     const labels = definitionNamed(
-      deltaOf(HOSTILE_STATSD['10k tags on one line']),
+      deltaOf(HOSTILE_STATSD['10k tags on one line'], UDP, limits),
       'many_tags',
     ).labels;
     const names = labels.filter((_, i) => i % 2 === 0);
@@ -565,4 +583,52 @@ describe('ShardState bad-line hook', () => {
     ]);
     expect(state.takeDelta(0, 1, 0).stats.samples).toBe(2);
   });
+});
+
+interface LimitCase {
+  line: string;
+  reason: ParseReason | null;
+}
+
+const TIGHT: SampleLimits = { maxNameBytes: 16, maxLabelsPerSample: 2, maxLabelValueBytes: 4 };
+
+/** Each row goes through a shard with TIGHT limits, followed by the neighbour line. */
+const LIMIT_CASES: Record<string, LimitCase> = {
+  'a name at the byte limit': { line: `${'n'.repeat(16)}:1|c`, reason: null },
+  'a name one byte over': { line: `${'n'.repeat(17)}:1|c`, reason: 'name_too_long' },
+  'a name of 8 two-byte characters, 16 bytes': { line: `${'é'.repeat(8)}:1|c`, reason: null },
+  'a name of 9 two-byte characters, 18 bytes': {
+    line: `${'é'.repeat(9)}:1|c`,
+    reason: 'name_too_long',
+  },
+  'two dogstatsd tags': { line: 'm:1|c|#a:1,b:2', reason: null },
+  'three dogstatsd tags': { line: 'm:1|c|#a:1,b:2,c:3', reason: 'too_many_labels' },
+  'one influx and two dogstatsd tags': { line: 'm,a=1:1|c|#b:2,c:3', reason: 'too_many_labels' },
+  'empty tags between commas do not count': { line: 'm:1|c|#a:1,,,b:2', reason: null },
+  'a value at the byte limit': { line: 'm:1|c|#a:abcd', reason: null },
+  'a dogstatsd value one byte over': { line: 'm:1|c|#a:abcde', reason: 'label_value_too_long' },
+  'an influx value one byte over': { line: 'm,a=abcde:1|c', reason: 'label_value_too_long' },
+  'a value of 2 two-byte characters, 4 bytes': { line: 'm:1|c|#a:éé', reason: null },
+  'a value of 3 two-byte characters, 6 bytes': {
+    line: 'm:1|c|#a:ééé',
+    reason: 'label_value_too_long',
+  },
+  'a service check with a long check name': {
+    line: `_sc|${'n'.repeat(17)}|0`,
+    reason: 'name_too_long',
+  },
+};
+
+describe('ShardState sample limits', () => {
+  for (const [name, { line, reason }] of Object.entries(LIMIT_CASES)) {
+    it(`${reason === null ? 'accepts' : `counts ${reason} for`} ${name}, keeps the neighbour`, () => {
+      const delta = deltaOf(`${line}\n${NEIGHBOUR_LINE}`, UDP, TIGHT);
+
+      expect(errorsOf(delta.stats, UDP)).toEqual(
+        reason === null ? noErrors() : { ...noErrors(), [reason]: 1 },
+      );
+      expect(delta.stats.lines).toEqual([2, 0]);
+      expect(counterOf(delta, NEIGHBOUR_METRIC)).toEqual([1, 1]);
+    });
+  }
 });
