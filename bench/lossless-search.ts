@@ -27,7 +27,7 @@ export interface SearchOptions {
 export interface SearchResult {
   /**
    * Median of the repeats: the rate the senders really offered in the highest lossless trial
-   * of each, in lines per second; 0 when even `startRate` lost lines.
+   * of each, in lines per second; 0 when every trial lost lines.
    */
   losslessLinesPerSec: number;
   spread: { min: number; max: number };

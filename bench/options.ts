@@ -3,6 +3,8 @@
 export interface BenchOptions {
   isQuick: boolean;
   isHelp: boolean;
+  /** Peers run in full runs unless --no-peers; in --quick runs only with --peers. */
+  isPeersEnabled: boolean | null;
   /** Substrings; a scenario runs when its name contains one. Empty: every scenario. */
   only: string[];
   senders: number;
@@ -15,6 +17,7 @@ export function parseBenchArgs(args: string[], defaultResultsDirectory: string):
   const options: BenchOptions = {
     isQuick: false,
     isHelp: false,
+    isPeersEnabled: null,
     only: [],
     senders: DEFAULT_SENDERS,
     resultsDirectory: defaultResultsDirectory,
@@ -23,6 +26,8 @@ export function parseBenchArgs(args: string[], defaultResultsDirectory: string):
     const arg = args[i];
     if (arg === '--quick') options.isQuick = true;
     else if (arg === '--help' || arg === '-h') options.isHelp = true;
+    else if (arg === '--peers') options.isPeersEnabled = true;
+    else if (arg === '--no-peers') options.isPeersEnabled = false;
     else if (arg === '--only') options.only.push(requireValue(args, ++i, arg));
     else if (arg === '--senders')
       options.senders = parsePositiveInteger(requireValue(args, ++i, arg), arg);
@@ -50,9 +55,11 @@ export function helpText(
 ): string {
   const width = Math.max(...scenarios.map((s) => s.name.length));
   return [
-    'usage: npm run bench -- [--quick] [--only <text>]... [--senders <n>] [--results-dir <dir>]',
+    'usage: npm run bench -- [--quick] [--only <text>]... [--[no-]peers] [--senders <n>] [--results-dir <dir>]',
     '',
     '  --quick            fewer and shorter trials, skips scenarios not marked quick (< 60 s)',
+    '  --peers            run installed peers (netdata, collectd) even with --quick',
+    '  --no-peers         do not run peers (they run by default in full runs)',
     '  --only <text>      run scenarios whose name contains <text>; repeatable',
     `  --senders <n>      UDP sender processes of the blaster (default ${DEFAULT_SENDERS})`,
     '  --results-dir <d>  where <timestamp>.json and .svg go (default bench/results)',

@@ -37,6 +37,7 @@ async function main(): Promise<void> {
   const context: BenchContext = {
     isQuick: options.isQuick,
     senders: options.senders,
+    isPeersEnabled: options.isPeersEnabled ?? !options.isQuick,
     progress: (text) => writeProgress(`[${elapsed(started)}] ${text}`),
     ceilings: new Map(),
   };

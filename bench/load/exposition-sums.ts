@@ -4,9 +4,12 @@
  */
 
 export interface ExpositionSums {
-  /** Sum of every sample whose name starts with the prefix asked for. */
+  /**
+   * Sum of every sample whose line starts with the prefix asked for. A line prefix rather
+   * than a name, so a peer's `name{label="bench.c` selects as well as our `bench_c`.
+   */
   prefixSum: number;
-  /** Number of samples whose name starts with the prefix asked for. */
+  /** Number of samples whose line starts with the prefix asked for. */
   prefixSamples: number;
   /** Sums per exact sample name, for the self-metrics asked for. */
   byName: Map<string, number>;
@@ -32,9 +35,13 @@ export function sumExposition(
   function addLine(line: string): void {
     const brace = line.indexOf('{');
     const space = line.indexOf(' ');
-    const name = line.slice(0, brace >= 0 && brace < space ? brace : space);
-    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
-    if (name.startsWith(prefix)) {
+    const hasLabels = brace >= 0 && brace < space;
+    const name = line.slice(0, hasLabels ? brace : space);
+    // The value follows the labels; a timestamp may follow the value (netdata, collectd).
+    const valueStart = hasLabels ? line.lastIndexOf('}') + 2 : space + 1;
+    const valueEnd = line.indexOf(' ', valueStart);
+    const value = Number(line.slice(valueStart, valueEnd < 0 ? line.length : valueEnd));
+    if (line.startsWith(prefix)) {
       sums.prefixSum += value;
       sums.prefixSamples++;
     }

@@ -7,6 +7,8 @@ import http from 'node:http';
 
 export interface ScrapeFigures {
   requestsPerSec: number;
+  /** Response bytes per second as autocannon read them (gzip on the wire). */
+  wireBytesPerSec: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
   bodyBytesPlain: number;
@@ -27,6 +29,7 @@ export async function loadScrape(
   });
   return {
     requestsPerSec: Math.round(result.requests.average),
+    wireBytesPerSec: Math.round(result.throughput.average),
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,
     bodyBytesPlain: await bodyBytes(url, {}),

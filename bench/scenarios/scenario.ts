@@ -2,6 +2,7 @@
  * What a scenario is to the runner. Adding one is one file exporting a `Scenario` (or a few)
  * and one line in ./index.ts.
  */
+import type { TrialPoint } from '../load/udp-trial.js';
 import type { SearchResult } from '../lossless-search.js';
 
 export interface BenchContext {
@@ -10,21 +11,13 @@ export interface BenchContext {
   senders: number;
   /** Replaces the progress line on the terminal. */
   progress(text: string): void;
+  /** Whether installed peers run beside catalyst-metrics. */
+  isPeersEnabled: boolean;
   /** Ceiling searches by datagram packing, shared by the scenarios of one run. */
   ceilings: Map<string, Promise<SearchResult>>;
 }
 
-/** One point of a throughput search, as charted: offered rate against loss and CPU. */
-export interface TrialPoint {
-  offeredLinesPerSec: number;
-  lossPercent: number;
-  daemonCpuPercent: number;
-  sendersCpuPercent: number;
-  /** Host-wide RcvbufErrors during the trial, in datagrams (other traffic counts too). */
-  kernelDroppedDatagrams: number;
-  ringDroppedMessages: number;
-  parseErrors: number;
-}
+export type { TrialPoint } from '../load/udp-trial.js';
 
 export interface ScenarioResult {
   name: string;

@@ -10,7 +10,7 @@ export function searchOptions(isQuick: boolean, startRate: number): SearchOption
   return isQuick
     ? {
         startRate,
-        maxRate: 8_000_000,
+        maxRate: 20_000_000,
         growthFactor: 3,
         bisectSteps: 2,
         repeats: 1,
@@ -18,7 +18,7 @@ export function searchOptions(isQuick: boolean, startRate: number): SearchOption
       }
     : {
         startRate,
-        maxRate: 8_000_000,
+        maxRate: 20_000_000,
         growthFactor: 2,
         bisectSteps: 3,
         repeats: 3,

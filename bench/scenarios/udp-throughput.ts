@@ -1,23 +1,23 @@
 /**
- * Lossless UDP throughput for one workload shape: the search runs against catalyst-metrics
- * and, once per packing per run, against the count-only ceiling receiver. Loss comes from
- * the counter sums the daemon exposes; its attribution from the kernel's RcvbufErrors and
- * the daemon's own ring and parse counters.
+ * Lossless UDP throughput for one workload shape, searched against catalyst-metrics, the
+ * count-only ceiling receiver (once per packing per run) and every installed peer. Loss
+ * comes from what each exposes; its attribution from the kernel's RcvbufErrors and the
+ * daemon's own ring and parse counters.
  */
-import { blast } from '../load/blaster.js';
 import { startCeilingReceiver } from '../load/ceiling-receiver.js';
-import { startBenchDaemon, type BenchDaemon } from '../load/daemon-process.js';
-import { sumExposition } from '../load/exposition-sums.js';
-import { readUdpReceiveBufferErrors, startCpuMeter } from '../load/proc-stats.js';
+import { startBenchDaemon } from '../load/daemon-process.js';
+import {
+  countFromExposition,
+  runUdpTrial,
+  type SinkUnderTest,
+  type TrialPoint,
+} from '../load/udp-trial.js';
 import { COUNTER_NAME_PREFIX, type WorkloadShape } from '../load/workload.js';
 import { searchLosslessRate, type SearchResult } from '../lossless-search.js';
-import type { BenchContext, Scenario, ScenarioResult, TrialPoint } from './scenario.js';
+import { PEERS } from '../peers/index.js';
+import { isPeerInstalled, startPeer, type PeerDefinition } from '../peers/peer.js';
+import type { BenchContext, Scenario, ScenarioResult } from './scenario.js';
 import { searchOptions, TRIAL_FLUSH_INTERVAL_MS, trialDurationMs } from './trial-settings.js';
-
-const RING_DROPS = 'catalyst_ring_dropped_messages_total';
-const PARSE_ERRORS = 'catalyst_parse_errors_total';
-const SELF_METRICS = [RING_DROPS, PARSE_ERRORS];
-const SETTLE_TIMEOUT_MS = 15_000;
 
 export function udpThroughputScenario(
   name: string,
@@ -40,81 +40,86 @@ async function runThroughput(
   context: BenchContext,
 ): Promise<ScenarioResult> {
   const daemon = await startBenchDaemon({ flushIntervalMs: TRIAL_FLUSH_INTERVAL_MS });
+  const ours: SinkUnderTest = {
+    pid: daemon.pid,
+    udpPort: daemon.udpPort,
+    unit: 'counterSum',
+    settleIntervalMs: TRIAL_FLUSH_INTERVAL_MS + 50,
+    readCounts: () =>
+      countFromExposition(daemon.metricsUrl, COUNTER_NAME_PREFIX, {
+        ring: 'catalyst_ring_dropped_messages_total',
+        parse: 'catalyst_parse_errors_total',
+      }),
+  };
   const trials: TrialPoint[] = [];
   let search: SearchResult;
   try {
-    search = await searchLosslessRate(searchOptions(context.isQuick, startRate), async (rate) => {
-      context.progress(`${name}: catalyst-metrics at ${formatRate(rate)} lines/s`);
-      const point = await runDaemonTrial(daemon, shape, rate, context);
-      trials.push(point);
-      return {
-        offeredLinesPerSec: point.offeredLinesPerSec,
-        deliveredRatio: 1 - point.lossPercent / 100,
-      };
-    });
+    search = await searchSink(`${name}: catalyst-metrics`, ours, shape, startRate, context, trials);
   } finally {
     await daemon.stop();
   }
 
   const ceiling = await ceilingFor(shape, startRate, context);
+  const peers = await searchPeers(name, shape, startRate, context);
+  const bestPeer = Math.max(0, ...Object.values(peers));
   const lossStart = trials
     .filter((t) => t.lossPercent > 0.1)
     .sort((a, b) => a.offeredLinesPerSec - b.offeredLinesPerSec)[0];
+  const lastLossless = trials
+    .filter((t) => t.lossPercent <= 0.1)
+    .sort((a, b) => b.offeredLinesPerSec - a.offeredLinesPerSec)[0];
   return {
     name,
     losslessLinesPerSec: search.losslessLinesPerSec,
     ceilingRatio: ratio(search.losslessLinesPerSec, ceiling.losslessLinesPerSec),
+    ...(bestPeer > 0
+      ? { peerRatio: ratio(search.losslessLinesPerSec, bestPeer) ?? undefined }
+      : {}),
     figures: {
       spreadMinLinesPerSec: search.spread.min,
       spreadMaxLinesPerSec: search.spread.max,
       isCappedByMaxRate: search.isCappedByMaxRate,
       ceilingLinesPerSec: ceiling.losslessLinesPerSec,
+      ...Object.fromEntries(
+        Object.entries(peers).map(([peer, rate]) => [`${peer}LinesPerSec`, rate]),
+      ),
       firstLossOfferedLinesPerSec: lossStart?.offeredLinesPerSec ?? null,
-      firstLossPercent: lossStart?.lossPercent ?? null,
+      firstLossPercent:
+        lossStart === undefined ? null : Math.round(lossStart.lossPercent * 100) / 100,
       firstLossKernelDatagrams: lossStart?.kernelDroppedDatagrams ?? null,
       firstLossRingMessages: lossStart?.ringDroppedMessages ?? null,
       firstLossParseErrors: lossStart?.parseErrors ?? null,
-      lastLosslessDaemonCpuPercent: lastLossless(trials)?.daemonCpuPercent ?? null,
-      lastLosslessSendersCpuPercent: lastLossless(trials)?.sendersCpuPercent ?? null,
+      lastLosslessDaemonCpuPercent: lastLossless?.daemonCpuPercent ?? null,
+      lastLosslessSendersCpuPercent: lastLossless?.sendersCpuPercent ?? null,
     },
     trials,
   };
 }
 
-async function runDaemonTrial(
-  daemon: BenchDaemon,
+function searchSink(
+  label: string,
+  sink: SinkUnderTest,
   shape: WorkloadShape,
-  linesPerSec: number,
+  startRate: number,
   context: BenchContext,
-): Promise<TrialPoint> {
-  const before = sumExposition(await daemon.scrape(), COUNTER_NAME_PREFIX, SELF_METRICS);
-  const kernelBefore = readUdpReceiveBufferErrors();
-  const stopCpu = startCpuMeter(daemon.pid);
-  const sent = await blast({
-    port: daemon.udpPort,
+  trials: TrialPoint[] = [],
+  repeats?: number,
+): Promise<SearchResult> {
+  const options = searchOptions(context.isQuick, startRate);
+  const settings = {
     shape,
-    linesPerSec,
     durationMs: trialDurationMs(context.isQuick),
     senders: context.senders,
-  });
-  const daemonCpuPercent = stopCpu();
-  const after = await settle(
-    async () => sumExposition(await daemon.scrape(), COUNTER_NAME_PREFIX, SELF_METRICS),
-    (s) => s.prefixSum,
-  );
-
-  const received = after.prefixSum - before.prefixSum;
-  const delta = (metric: string): number =>
-    (after.byName.get(metric) ?? 0) - (before.byName.get(metric) ?? 0);
-  return {
-    offeredLinesPerSec: sent.offeredLinesPerSec,
-    lossPercent: lossPercent(sent.counterSum, received),
-    daemonCpuPercent,
-    sendersCpuPercent: sent.sendersCpuPercent,
-    kernelDroppedDatagrams: readUdpReceiveBufferErrors() - kernelBefore,
-    ringDroppedMessages: delta(RING_DROPS),
-    parseErrors: delta(PARSE_ERRORS),
   };
+  return searchLosslessRate({ ...options, repeats: repeats ?? options.repeats }, async (rate) => {
+    context.progress(`${label} at ${formatRate(rate)} lines/s`);
+    const point = await runUdpTrial(sink, settings, rate);
+    trials.push(point);
+    return {
+      offeredLinesPerSec: point.offeredLinesPerSec,
+      deliveredRatio: 1 - point.lossPercent / 100,
+    };
+  });
 }
 
 /** One ceiling search per packing per run: the receiver ignores series and types. */
@@ -123,11 +128,10 @@ function ceilingFor(
   startRate: number,
   context: BenchContext,
 ): Promise<SearchResult> {
-  const key = shape.packing;
-  let ceiling = context.ceilings.get(key);
+  let ceiling = context.ceilings.get(shape.packing);
   if (ceiling === undefined) {
     ceiling = searchCeiling(shape, startRate, context);
-    context.ceilings.set(key, ceiling);
+    context.ceilings.set(shape.packing, ceiling);
   }
   return ceiling;
 }
@@ -138,54 +142,74 @@ async function searchCeiling(
   context: BenchContext,
 ): Promise<SearchResult> {
   const receiver = await startCeilingReceiver();
+  const sink: SinkUnderTest = {
+    pid: receiver.pid,
+    udpPort: receiver.port,
+    unit: 'lines',
+    settleIntervalMs: 200,
+    readCounts: async () => ({
+      delivered: await receiver.countLines(),
+      ringDroppedMessages: 0,
+      parseErrors: 0,
+    }),
+  };
   try {
-    return await searchLosslessRate(searchOptions(context.isQuick, startRate), async (rate) => {
-      context.progress(
-        `ceiling ${shape.packing}: count-only receiver at ${formatRate(rate)} lines/s`,
-      );
-      const before = await receiver.countLines();
-      const sent = await blast({
-        port: receiver.port,
-        shape,
-        linesPerSec: rate,
-        durationMs: trialDurationMs(context.isQuick),
-        senders: context.senders,
-      });
-      const after = await settle(
-        () => receiver.countLines(),
-        (n) => n,
-      );
-      return {
-        offeredLinesPerSec: sent.offeredLinesPerSec,
-        deliveredRatio: (after - before) / sent.lines,
-      };
-    });
+    return await searchSink(
+      `ceiling ${shape.packing}: count-only receiver`,
+      sink,
+      shape,
+      startRate,
+      context,
+    );
   } finally {
     await receiver.stop();
   }
 }
 
-/** Reads until the figure stops moving for one flush interval (bounded), then returns it. */
-async function settle<T>(read: () => Promise<T>, figure: (value: T) => number): Promise<T> {
-  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
-  let previous = await read();
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, TRIAL_FLUSH_INTERVAL_MS + 50));
-    const current = await read();
-    if (figure(current) === figure(previous) || Date.now() > deadline) return current;
-    previous = current;
+/**
+ * Peers run on counters-only shapes (what both count the same way), once each: a single
+ * repeat keeps the full run within minutes. Returns lossless lines/s by peer name.
+ */
+async function searchPeers(
+  name: string,
+  shape: WorkloadShape,
+  startRate: number,
+  context: BenchContext,
+): Promise<Record<string, number>> {
+  const found: Record<string, number> = {};
+  if (!context.isPeersEnabled || shape.mix !== 'counters') return found;
+  for (const peer of PEERS.filter(isPeerInstalled)) {
+    try {
+      found[peer.name] = (
+        await searchPeer(name, peer, shape, startRate, context)
+      ).losslessLinesPerSec;
+    } catch (err) {
+      context.progress(`${name}: ${peer.name} failed: ${String(err)}`);
+    }
   }
+  return found;
 }
 
-export function lossPercent(sent: number, received: number): number {
-  if (sent <= 0) return 0;
-  return Math.max(0, ((sent - received) / sent) * 100);
-}
-
-function lastLossless(trials: TrialPoint[]): TrialPoint | undefined {
-  return trials
-    .filter((t) => t.lossPercent <= 0.1)
-    .sort((a, b) => b.offeredLinesPerSec - a.offeredLinesPerSec)[0];
+async function searchPeer(
+  name: string,
+  peer: PeerDefinition,
+  shape: WorkloadShape,
+  startRate: number,
+  context: BenchContext,
+): Promise<SearchResult> {
+  const running = await startPeer(peer);
+  const sink: SinkUnderTest = {
+    pid: running.pid,
+    udpPort: running.udpPort,
+    unit: peer.countedUnit,
+    settleIntervalMs: peer.publishIntervalMs + 300,
+    readCounts: () => countFromExposition(running.metricsUrl, peer.countedPrefix, {}),
+  };
+  try {
+    return await searchSink(`${name}: ${peer.name}`, sink, shape, startRate, context, [], 1);
+  } finally {
+    await running.stop();
+  }
 }
 
 function ratio(value: number, base: number): number | null {
