@@ -13,6 +13,11 @@ export interface SinkCounts {
   delivered: number;
   ringDroppedMessages: number;
   parseErrors: number;
+  /**
+   * Renderings of the exposition so far, where the sink exposes them; a sink without
+   * them has every read count as a fresh rendering.
+   */
+  renderings?: number;
 }
 
 export interface SinkUnderTest {
@@ -67,14 +72,22 @@ export async function runUdpTrial(
   };
 }
 
-/** Reads until the delivered count stops moving for one interval (bounded), then returns it. */
+/**
+ * Reads until two renderings apart show the same delivered count (bounded), then returns
+ * it. Renderings, not reads: at 100k series one merge outlasts a flush interval, and two
+ * reads of one rendering would look settled while lines are still being folded.
+ */
 async function settle(sink: SinkUnderTest): Promise<SinkCounts> {
   const deadline = Date.now() + SETTLE_TIMEOUT_MS;
   let previous = await sink.readCounts();
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, sink.settleIntervalMs));
     const current = await sink.readCounts();
-    if (current.delivered === previous.delivered || Date.now() > deadline) return current;
+    if (Date.now() > deadline) return current;
+    const isNewRendering =
+      current.renderings === undefined || current.renderings !== previous.renderings;
+    if (!isNewRendering) continue;
+    if (current.delivered === previous.delivered) return current;
     previous = current;
   }
 }
@@ -88,16 +101,21 @@ export function lossPercent(sent: number, received: number): number {
 export async function countFromExposition(
   url: string,
   deliveredPrefix: string,
-  dropNames: { ring?: string; parse?: string },
+  names: { ring?: string; parse?: string; renderings?: string },
 ): Promise<SinkCounts> {
   const text = await (await fetch(url)).text();
-  const names = [dropNames.ring, dropNames.parse].filter(
-    (name): name is string => name !== undefined,
+  const wanted = [names.ring, names.parse, names.renderings];
+  const sums = sumExposition(
+    text,
+    deliveredPrefix,
+    wanted.filter((name): name is string => name !== undefined),
   );
-  const sums = sumExposition(text, deliveredPrefix, names);
+  const read = (name: string | undefined): number =>
+    name === undefined ? 0 : (sums.byName.get(name) ?? 0);
   return {
     delivered: sums.prefixSum,
-    ringDroppedMessages: dropNames.ring === undefined ? 0 : (sums.byName.get(dropNames.ring) ?? 0),
-    parseErrors: dropNames.parse === undefined ? 0 : (sums.byName.get(dropNames.parse) ?? 0),
+    ringDroppedMessages: read(names.ring),
+    parseErrors: read(names.parse),
+    ...(names.renderings === undefined ? {} : { renderings: read(names.renderings) }),
   };
 }

@@ -27,5 +27,5 @@ export function searchOptions(isQuick: boolean, startRate: number): SearchOption
 }
 
 export function trialDurationMs(isQuick: boolean): number {
-  return isQuick ? 700 : 1500;
+  return isQuick ? 500 : 1000;
 }

@@ -49,6 +49,7 @@ async function runThroughput(
       countFromExposition(daemon.metricsUrl, COUNTER_NAME_PREFIX, {
         ring: 'catalyst_ring_dropped_messages_total',
         parse: 'catalyst_parse_errors_total',
+        renderings: 'catalyst_merge_duration_seconds_count',
       }),
   };
   const trials: TrialPoint[] = [];
