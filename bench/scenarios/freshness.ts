@@ -19,7 +19,7 @@ export const freshnessScenario: Scenario = {
 };
 
 async function runFreshness(context: BenchContext): Promise<ScenarioResult> {
-  const samples = context.isQuick ? 8 : 40;
+  const samples = context.isQuick ? 6 : 40;
   const daemon = await startBenchDaemon({ flushIntervalMs: DEFAULTS.flushIntervalMs });
   const socket = dgram.createSocket('udp4');
   const histogram = hdr.build({
