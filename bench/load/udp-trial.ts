@@ -1,0 +1,121 @@
+/**
+ * One throughput trial against any sink: blast at a rate, wait until what the sink exposes
+ * stops moving, and compare with what was sent. The sinks: catalyst-metrics, the count-only
+ * ceiling receiver, and each peer, all read the same way.
+ */
+import { blast } from './blaster.js';
+import { sumExposition } from './exposition-sums.js';
+import { readUdpReceiveBufferErrors, startCpuMeter } from './proc-stats.js';
+import type { WorkloadShape } from './workload.js';
+
+export interface SinkCounts {
+  /** Counter increments or lines the sink took, as `SinkUnderTest.unit` says. */
+  delivered: number;
+  ringDroppedMessages: number;
+  parseErrors: number;
+  /**
+   * Renderings of the exposition so far, where the sink exposes them; a sink without
+   * them has every read count as a fresh rendering.
+   */
+  renderings?: number;
+}
+
+export interface SinkUnderTest {
+  pid: number;
+  udpPort: number;
+  unit: 'counterSum' | 'lines';
+  /** How long to wait between reads while waiting for the delivered count to settle. */
+  settleIntervalMs: number;
+  readCounts(): Promise<SinkCounts>;
+}
+
+export interface TrialPoint {
+  offeredLinesPerSec: number;
+  lossPercent: number;
+  daemonCpuPercent: number;
+  sendersCpuPercent: number;
+  /** Host-wide RcvbufErrors during the trial, in datagrams (other traffic counts too). */
+  kernelDroppedDatagrams: number;
+  ringDroppedMessages: number;
+  parseErrors: number;
+}
+
+export interface TrialSettings {
+  shape: WorkloadShape;
+  durationMs: number;
+  senders: number;
+}
+
+const SETTLE_TIMEOUT_MS = 15_000;
+
+export async function runUdpTrial(
+  sink: SinkUnderTest,
+  settings: TrialSettings,
+  linesPerSec: number,
+): Promise<TrialPoint> {
+  const before = await sink.readCounts();
+  const kernelBefore = readUdpReceiveBufferErrors();
+  const stopCpu = startCpuMeter(sink.pid);
+  const sent = await blast({ port: sink.udpPort, linesPerSec, ...settings });
+  const daemonCpuPercent = stopCpu();
+  const after = await settle(sink);
+
+  const expected = sink.unit === 'counterSum' ? sent.counterSum : sent.lines;
+  return {
+    offeredLinesPerSec: sent.offeredLinesPerSec,
+    lossPercent: lossPercent(expected, after.delivered - before.delivered),
+    daemonCpuPercent,
+    sendersCpuPercent: sent.sendersCpuPercent,
+    kernelDroppedDatagrams: readUdpReceiveBufferErrors() - kernelBefore,
+    ringDroppedMessages: after.ringDroppedMessages - before.ringDroppedMessages,
+    parseErrors: after.parseErrors - before.parseErrors,
+  };
+}
+
+/**
+ * Reads until two renderings apart show the same delivered count (bounded), then returns
+ * it. Renderings, not reads: at 100k series one merge outlasts a flush interval, and two
+ * reads of one rendering would look settled while lines are still being folded.
+ */
+async function settle(sink: SinkUnderTest): Promise<SinkCounts> {
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  let previous = await sink.readCounts();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, sink.settleIntervalMs));
+    const current = await sink.readCounts();
+    if (Date.now() > deadline) return current;
+    const isNewRendering =
+      current.renderings === undefined || current.renderings !== previous.renderings;
+    if (!isNewRendering) continue;
+    if (current.delivered === previous.delivered) return current;
+    previous = current;
+  }
+}
+
+export function lossPercent(sent: number, received: number): number {
+  if (sent <= 0) return 0;
+  return Math.max(0, ((sent - received) / sent) * 100);
+}
+
+/** Counts from a Prometheus text exposition: a line prefix for delivery, names for drops. */
+export async function countFromExposition(
+  url: string,
+  deliveredPrefix: string,
+  names: { ring?: string; parse?: string; renderings?: string },
+): Promise<SinkCounts> {
+  const text = await (await fetch(url)).text();
+  const wanted = [names.ring, names.parse, names.renderings];
+  const sums = sumExposition(
+    text,
+    deliveredPrefix,
+    wanted.filter((name): name is string => name !== undefined),
+  );
+  const read = (name: string | undefined): number =>
+    name === undefined ? 0 : (sums.byName.get(name) ?? 0);
+  return {
+    delivered: sums.prefixSum,
+    ringDroppedMessages: read(names.ring),
+    parseErrors: read(names.parse),
+    ...(names.renderings === undefined ? {} : { renderings: read(names.renderings) }),
+  };
+}

@@ -1,0 +1,37 @@
+/** The table printed at the end of a run, and the lines describing change since last run. */
+import type { ScenarioResult } from '../scenarios/scenario.js';
+import type { FigureChange } from './compare.js';
+
+export function renderTable(scenarios: ScenarioResult[]): string {
+  const rows = scenarios.map((s) => [
+    s.name,
+    s.losslessLinesPerSec === null ? '-' : Math.round(s.losslessLinesPerSec).toLocaleString('en'),
+    s.ceilingRatio === null ? '-' : s.ceilingRatio.toFixed(2),
+    s.peerRatio === undefined ? '-' : s.peerRatio.toFixed(2),
+    Object.entries(s.figures)
+      .filter(([, value]) => value !== null)
+      .map(([name, value]) => `${name}=${typeof value === 'number' ? round(value) : value}`)
+      .join(' '),
+  ]);
+  const header = ['scenario', 'lossless lines/s', 'ceiling ratio', 'peer ratio', 'figures'];
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map((r) => (i === 4 ? 0 : r[i].length))),
+  );
+  const format = (row: string[]): string =>
+    row.map((cell, i) => (i === 4 ? cell : cell.padEnd(widths[i]))).join('  ');
+  return [format(header), ...rows.map(format)].join('\n');
+}
+
+export function renderChanges(changes: FigureChange[], previousFile: string): string {
+  if (changes.length === 0) return `no figure in common with ${previousFile}`;
+  const lines = changes.map((c) => {
+    const change =
+      c.changePercent === null ? 'n/a' : `${c.changePercent > 0 ? '+' : ''}${c.changePercent}%`;
+    return `  ${c.scenario} ${c.figure}: ${round(c.previous)} -> ${round(c.current)} (${change})`;
+  });
+  return [`change against ${previousFile}:`, ...lines].join('\n');
+}
+
+function round(value: number): number {
+  return Math.abs(value) >= 100 ? Math.round(value) : Math.round(value * 100) / 100;
+}

@@ -1,0 +1,87 @@
+/**
+ * `npm run bench`: runs the scenarios in order, one progress line at a time, then writes
+ * bench/results/<timestamp>.json and .svg, prints the table and the change against the
+ * previous results file.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { helpText, parseBenchArgs } from './options.js';
+import { renderChartSvg } from './report/chart-svg.js';
+import { compareResults } from './report/compare.js';
+import {
+  describeEnvironment,
+  readPreviousResults,
+  resultsBaseName,
+  writeResults,
+} from './report/result-file.js';
+import { renderChanges, renderTable } from './report/table.js';
+import { SCENARIOS } from './scenarios/index.js';
+import type { BenchContext, ScenarioResult } from './scenarios/scenario.js';
+
+// dist/bench/run.js → the repository's bench/results, not one under dist/.
+const DEFAULT_RESULTS_DIRECTORY = fileURLToPath(new URL('../../bench/results', import.meta.url));
+
+async function main(): Promise<void> {
+  const options = parseBenchArgs(process.argv.slice(2), DEFAULT_RESULTS_DIRECTORY);
+  if (options.isHelp) {
+    console.log(helpText(SCENARIOS));
+    return;
+  }
+  const selected = SCENARIOS.filter((s) =>
+    options.only.length > 0
+      ? options.only.some((text) => s.name.includes(text))
+      : !options.isQuick || s.isInQuick,
+  );
+  const started = new Date();
+  const context: BenchContext = {
+    isQuick: options.isQuick,
+    senders: options.senders,
+    isPeersEnabled: options.isPeersEnabled ?? !options.isQuick,
+    progress: (text) => writeProgress(`[${elapsed(started)}] ${text}`),
+    ceilings: new Map(),
+  };
+
+  const results: ScenarioResult[] = [];
+  for (const [i, scenario] of selected.entries()) {
+    context.progress(`${i + 1}/${selected.length} ${scenario.name}`);
+    try {
+      results.push(await scenario.run(context));
+    } catch (err) {
+      // One failing scenario must not lose the figures of the others.
+      results.push({
+        name: scenario.name,
+        losslessLinesPerSec: null,
+        ceilingRatio: null,
+        figures: { error: String(err) },
+      });
+    }
+  }
+  writeProgress('');
+
+  const baseName = resultsBaseName(started);
+  const run = { environment: describeEnvironment(options.isQuick, started), scenarios: results };
+  const previous = readPreviousResults(options.resultsDirectory, baseName);
+  const file = writeResults(options.resultsDirectory, baseName, run);
+  const chart = path.join(options.resultsDirectory, `${baseName}.svg`);
+  writeFileSync(chart, renderChartSvg(results));
+
+  console.log(renderTable(results));
+  console.log(
+    `\nload average at start: ${run.environment.loadAverage.join(' ')}; took ${elapsed(started)}`,
+  );
+  console.log(`results: ${file}\nchart:   ${chart}`);
+  if (previous !== null)
+    console.log(`\n${renderChanges(compareResults(previous.results, run), previous.file)}`);
+}
+
+function writeProgress(text: string): void {
+  if (process.stdout.isTTY) process.stdout.write(`\r\x1b[K${text}`);
+  else if (text !== '') console.log(text);
+}
+
+function elapsed(since: Date): string {
+  return `${Math.round((Date.now() - since.getTime()) / 1000)} s`;
+}
+
+await main();

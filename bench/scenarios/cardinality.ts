@@ -1,0 +1,119 @@
+/**
+ * What cardinality costs: RSS and bytes per series after N counter series arrived, then
+ * autocannon against /metrics while ingest keeps running over the same series. Memory and
+ * scrape share one scenario because populating 1M series is the slow part of both.
+ */
+import { blast } from '../load/blaster.js';
+import { startBenchDaemon, type BenchDaemon } from '../load/daemon-process.js';
+import { sumExposition } from '../load/exposition-sums.js';
+import { readRssBytes, startCpuMeter } from '../load/proc-stats.js';
+import { loadScrape } from '../load/scrape-load.js';
+import { COUNTER_NAME_PREFIX, type WorkloadShape } from '../load/workload.js';
+import type { BenchContext, Scenario, ScenarioResult } from './scenario.js';
+
+const POPULATE_LINES_PER_SEC = 200_000;
+const BACKGROUND_LINES_PER_SEC = 100_000;
+const FLUSH_INTERVAL_MS = 1000;
+const POPULATED_TIMEOUT_MS = 60_000;
+const RENDERINGS = 'catalyst_merge_duration_seconds_count';
+
+export function cardinalityScenario(name: string, series: number, isInQuick: boolean): Scenario {
+  return {
+    name,
+    description: `RSS per series and /metrics under autocannon at ${series} counter series`,
+    isInQuick,
+    run: (context) => runCardinality(name, series, context),
+  };
+}
+
+async function runCardinality(
+  name: string,
+  series: number,
+  context: BenchContext,
+): Promise<ScenarioResult> {
+  const shape: WorkloadShape = { packing: 'packed', series, mix: 'counters' };
+  const daemon = await startBenchDaemon({ flushIntervalMs: FLUSH_INTERVAL_MS });
+  try {
+    const rssEmptyBytes = readRssBytes(daemon.pid);
+    const seriesSeen = await populate(daemon, shape, name, context);
+    const rssBytes = readRssBytes(daemon.pid);
+
+    context.progress(`${name}: autocannon on /metrics while ingest runs`);
+    const durationSec = context.isQuick ? 2 : 5;
+    const stopCpu = startCpuMeter(daemon.pid);
+    const [scrape] = await Promise.all([
+      loadScrape(daemon.metricsUrl, durationSec, 4),
+      blast({
+        port: daemon.udpPort,
+        shape,
+        linesPerSec: BACKGROUND_LINES_PER_SEC,
+        durationMs: durationSec * 1000,
+        senders: 1,
+      }),
+    ]);
+    return {
+      name,
+      losslessLinesPerSec: null,
+      ceilingRatio: null,
+      figures: {
+        seriesExposed: seriesSeen,
+        rssEmptyBytes,
+        rssBytes,
+        bytesPerSeries: seriesSeen > 0 ? Math.round((rssBytes - rssEmptyBytes) / seriesSeen) : null,
+        ...scrape,
+        daemonCpuPercentDuringScrape: stopCpu(),
+        backgroundIngestLinesPerSec: BACKGROUND_LINES_PER_SEC,
+      },
+    };
+  } finally {
+    await daemon.stop();
+  }
+}
+
+/**
+ * Sends every series, pass after pass (bounded), until the daemon exposes them all: a
+ * pass may lose lines, since the lossless rate at high cardinality is far below the rate
+ * that makes populating 1M series take seconds. Returns how many series are exposed.
+ */
+async function populate(
+  daemon: BenchDaemon,
+  shape: WorkloadShape,
+  name: string,
+  context: BenchContext,
+): Promise<number> {
+  const passes = context.isQuick ? 2 : 4;
+  let seen = 0;
+  for (let pass = 1; pass <= passes && seen < shape.series; pass++) {
+    context.progress(`${name}: sending ${shape.series} series, pass ${pass} of ${passes}`);
+    await blast({
+      port: daemon.udpPort,
+      shape,
+      linesPerSec: POPULATE_LINES_PER_SEC,
+      durationMs: Math.ceil((shape.series * 1.05 * 1000) / POPULATE_LINES_PER_SEC),
+      senders: context.senders,
+    });
+    seen = await waitForSeries(daemon, shape.series);
+  }
+  return seen;
+}
+
+/**
+ * Scrapes (bounded) until two renderings apart expose the same number of series, or all
+ * of them. Renderings, not scrapes: one merge at 1M series outlasts the flush interval.
+ */
+async function waitForSeries(daemon: BenchDaemon, expected: number): Promise<number> {
+  const deadline = Date.now() + POPULATED_TIMEOUT_MS;
+  const read = async () => {
+    const sums = sumExposition(await daemon.scrape(), COUNTER_NAME_PREFIX, [RENDERINGS]);
+    return { seen: sums.prefixSamples, renderings: sums.byName.get(RENDERINGS) ?? 0 };
+  };
+  let previous = await read();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, FLUSH_INTERVAL_MS));
+    const current = await read();
+    if (current.seen >= expected || Date.now() > deadline) return current.seen;
+    if (current.renderings === previous.renderings) continue;
+    if (current.seen === previous.seen) return current.seen;
+    previous = current;
+  }
+}
