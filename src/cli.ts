@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { loadCommandLine } from './config/load.js';
+import { validateMappingFile } from './config/mapping-file.js';
+import { ConfigError } from './errors.js';
 import { formatListenAddress } from './config/listen-address.js';
 import { createRootLogger } from './log.js';
 import { startDaemon } from './main.js';
@@ -7,16 +9,27 @@ import { VERSION } from './version.js';
 
 /** The `catalyst-metrics` command: parse the command line, start, stop cleanly on signals. */
 async function main(): Promise<void> {
-  const outcome = loadCommandLine(process.argv.slice(2), VERSION, {
-    writeOut: (text) => process.stdout.write(text),
-    writeErr: (text) => process.stderr.write(text),
-  });
+  const argv = process.argv.slice(2);
+  const isCheckOnly = argv.includes('--check-config');
+  const outcome = loadCommandLine(
+    argv.filter((arg) => arg !== '--check-config'),
+    VERSION,
+    {
+      writeOut: (text) => process.stdout.write(text),
+      writeErr: (text) => process.stderr.write(text),
+    },
+  );
   if (outcome.kind === 'exit') {
     process.exitCode = outcome.exitCode;
     return;
   }
 
   const { config } = outcome;
+  // --check-config: every flag was checked above; the mapping file is checked here.
+  if (isCheckOnly) {
+    process.exitCode = checkMappingFile(config.mappingConfig);
+    return;
+  }
   const log = createRootLogger(config.logLevel);
   log.info(
     {
@@ -35,6 +48,10 @@ async function main(): Promise<void> {
   try {
     daemon = await startDaemon(config, log);
   } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`catalyst-metrics: ${err.message}\n`);
+      process.exit(2);
+    }
     // Worker threads may already run; exit rather than linger half-started.
     log.fatal({ err }, 'start-up failed');
     log.flush();
@@ -58,8 +75,25 @@ async function main(): Promise<void> {
       },
     );
   };
+  process.on('SIGHUP', () => daemon.reload());
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+function checkMappingFile(path: string | null): number {
+  try {
+    if (path !== null) {
+      for (const warning of validateMappingFile(path).warnings) {
+        process.stderr.write(`catalyst-metrics: warning: ${warning}\n`);
+      }
+    }
+    process.stdout.write('configuration ok\n');
+    return 0;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`catalyst-metrics: ${error.message}\n`);
+    return 2;
+  }
 }
 
 void main();

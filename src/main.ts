@@ -1,5 +1,8 @@
 import type { DaemonConfig } from './config/config.js';
 import { isLoopback, type ListenAddress } from './config/listen-address.js';
+import { validateMappingFile } from './config/mapping-file.js';
+import { createMappingReload, type ReloadOutcome } from './config/mapping-reload.js';
+import { createCardinalityRoute, createReloadRoute } from './http/debug-routes.js';
 import { healthyRoute, createReadyRoute } from './http/health-route.js';
 import { selectHttpEngine } from './http/engine.js';
 import type { HttpServer } from './http/exchange.js';
@@ -16,12 +19,15 @@ import { ShardPool } from './pool/shard-pool.js';
 import { FlushControl } from './ring/flush-control.js';
 import { CUT_SLOTS, createRingBuffer } from './ring/layout.js';
 import { RingDispatcher } from './ring/ring-dispatcher.js';
+import { EMPTY_MAPPING } from './protocol.js';
 import { VERSION } from './version.js';
 
 export interface Daemon {
   /** Bound ports, by listener; null when the listener is off. */
   ports: { statsdUdp: number | null; statsdTcp: number | null; http: number | null };
   httpEngine: string;
+  /** Re-reads the mapping file (SIGHUP, POST /-/reload); a bad file keeps the old rules. */
+  reload(): ReloadOutcome;
   /** Stops accepting, ships and folds everything accepted, then releases every thread. */
   stop(): Promise<void>;
 }
@@ -38,6 +44,11 @@ function maxWaitEpochs(flushIntervalMs: number): number {
  *   socket ─▶ RingDispatcher ─▶ ring[i] ─▶ shard i ─▶ delta ─▶ merger ─▶ exposition ─▶ /metrics
  */
 export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Daemon> {
+  // Read first: a bad file is a ConfigError before any thread or socket exists.
+  const loaded = config.mappingConfig ? validateMappingFile(config.mappingConfig) : null;
+  const mapping = loaded?.config ?? EMPTY_MAPPING;
+  for (const warning of loaded?.warnings ?? [])
+    log.warn({ reason: warning }, 'mapping key ignored');
   const counters = new IngestCounters();
   const rings = Array.from({ length: config.workers }, () => createRingBuffer(config.ringBytes));
   const dispatcher = new RingDispatcher(rings, counters);
@@ -51,6 +62,8 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
     httpEngine: engine.name,
     histogramBuckets: config.buckets,
     maxWaitEpochs: maxWaitEpochs(config.flushIntervalMs),
+    maxSeries: config.maxSeries,
+    mapping,
     onExposition: (exposition) => {
       cache.accept(exposition);
       if (exposition.epoch >= 0) firstMergedEpochSeen = true;
@@ -62,6 +75,9 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
     rings,
     control: flush.buffer,
     histogramBuckets: config.buckets,
+    mapping,
+    // A shard forgets its spellings past this; the merged series, bounded by --max-series, stay.
+    maxSpellings: Math.max(10_000, config.maxSeries),
     attach: (shard, generation, fromEpoch, port) =>
       merger.attach(shard, generation, fromEpoch, port),
     currentEpoch: () => flush.epoch,
@@ -69,6 +85,14 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
     log: log.child({ component: 'shard' }),
   });
   shards.start();
+  const reload = createMappingReload(config.mappingConfig, {
+    apply: (next) => {
+      shards.replaceMapping(next);
+      merger.replaceMapping(next);
+    },
+    countFailure: () => merger.replaceMapping(null),
+    log: log.child({ component: 'config' }),
+  });
   log.info({ count: config.workers, ringBytes: config.ringBytes }, 'shards started');
 
   warnIfExposed(config, log);
@@ -98,6 +122,8 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
           '/metrics': { GET: createMetricsRoute(cache) },
           '/-/healthy': { GET: healthyRoute },
           '/-/ready': { GET: createReadyRoute(() => firstMergedEpochSeen) },
+          '/-/reload': { POST: createReloadRoute(reload) },
+          '/debug/cardinality': { GET: createCardinalityRoute(() => merger.cardinality()) },
         },
         log.child({ component: 'http' }),
       )
@@ -137,6 +163,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
   return {
     ports: { statsdUdp: udp?.port ?? null, statsdTcp: tcp?.port ?? null, http: http?.port ?? null },
     httpEngine: engine.name,
+    reload,
     stop,
   };
 }

@@ -156,6 +156,18 @@ export const SELF_METRICS = {
     [],
     'Shard deltas folded after their interval had been rendered without them.',
   ),
+  configReloads: spec(
+    'catalyst_config_reloads_total',
+    'counter',
+    ['outcome'],
+    'Mapping file reloads (SIGHUP, POST /-/reload), by outcome: success or failure.',
+  ),
+  seriesLimit: spec(
+    'catalyst_series_limit',
+    'gauge',
+    [],
+    'The --max-series bound on series over all metrics.',
+  ),
   workerRestarts: spec(
     'catalyst_worker_restarts_total',
     'counter',

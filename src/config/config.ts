@@ -16,6 +16,10 @@ export interface DaemonConfig {
   logLevel: LogLevel;
   /** `auto`: the first native uWS binding that loads, else node:http. `node`: node:http. */
   httpEngine: 'auto' | 'node';
+  /** statsd_exporter mapping file (config/mapping-file.ts); null when none. */
+  mappingConfig: string | null;
+  /** Series over all metrics; a new series past it is not created and its samples are counted. */
+  maxSeries: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -20,4 +20,8 @@ export const DEFAULTS = {
   tcpMaxLineBytes: 64 * 1024,
   logLevel: 'info',
   httpEngine: 'auto',
+  mappingConfig: '',
+  // Generous for one node, finite so a flood of names cannot take the host's memory: the
+  // merger holds roughly 1 KiB per series, so about 200 MiB at the bound.
+  maxSeries: 200_000,
 } as const;

@@ -47,6 +47,11 @@ export function parseBuckets(text: string): number[] {
   return values;
 }
 
+/** A file path, or '' for none. The file itself is read later, where its errors name its keys. */
+export function parseOptionalPath(text: string): string | null {
+  return text === '' ? null : text;
+}
+
 export function parseLogLevel(text: string): LogLevel {
   if (!(LOG_LEVELS as readonly string[]).includes(text)) {
     throw new Error(`expected one of ${LOG_LEVELS.join(', ')}`);

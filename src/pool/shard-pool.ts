@@ -1,6 +1,7 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Logger } from '../log.js';
+import type { MappingConfig, MappingUpdate } from '../protocol.js';
 
 /** What each shard task is given (see workers/shard/shard.ts ShardOptions). */
 interface ShardTaskOptions {
@@ -12,12 +13,18 @@ interface ShardTaskOptions {
   mergerPort: MessagePort;
   histogramBuckets: readonly number[];
   keepsGaugeOrder: boolean;
+  mapping: MappingConfig;
+  maxSpellings: number;
+  /** New mapping rules arrive here between slices. */
+  controlPort: MessagePort;
 }
 
 export interface ShardPoolOptions {
   rings: readonly SharedArrayBuffer[];
   control: SharedArrayBuffer;
   histogramBuckets: readonly number[];
+  mapping: MappingConfig;
+  maxSpellings: number;
   /** Tells the merger which port shard `shard`'s generation `generation` sends on. */
   attach(shard: number, generation: number, fromEpoch: number, port: MessagePort): void;
   /** The epoch being accumulated now: where a replacement shard starts. */
@@ -38,10 +45,13 @@ export class ShardPool {
   readonly #options: ShardPoolOptions;
   readonly #pool: Piscina;
   readonly #running: Array<Promise<unknown>> = [];
+  readonly #controlPorts: MessagePort[] = [];
+  #mapping: MappingConfig;
   #isStopping = false;
 
   constructor(options: ShardPoolOptions) {
     this.#options = options;
+    this.#mapping = options.mapping;
     const count = options.rings.length;
     this.#pool = new Piscina({
       filename: SHARD_TASK,
@@ -61,10 +71,18 @@ export class ShardPool {
     }
   }
 
+  /** Every shard switches to `mapping` at its next epoch boundary; restarts start with it. */
+  replaceMapping(mapping: MappingConfig): void {
+    this.#mapping = mapping;
+    const update: MappingUpdate = { kind: 'mapping', mapping };
+    for (const port of this.#controlPorts) port?.postMessage(update);
+  }
+
   /** Resolves when every shard has returned after the stop request (see FlushControl). */
   async stop(): Promise<void> {
     this.#isStopping = true;
     await Promise.allSettled(this.#running);
+    for (const port of this.#controlPorts) port?.close();
     await this.#pool.destroy();
   }
 
@@ -76,6 +94,9 @@ export class ShardPool {
   ): Promise<void> {
     const { port1, port2 } = new MessageChannel();
     this.#options.attach(shard, generation, startEpoch, port2);
+    const control = new MessageChannel();
+    this.#controlPorts[shard]?.close();
+    this.#controlPorts[shard] = control.port1;
     const task: ShardTaskOptions = {
       shard,
       generation,
@@ -85,9 +106,12 @@ export class ShardPool {
       mergerPort: port1,
       histogramBuckets: this.#options.histogramBuckets,
       keepsGaugeOrder: this.#options.rings.length > 1,
+      mapping: this.#mapping,
+      maxSpellings: this.#options.maxSpellings,
+      controlPort: control.port2,
     };
     try {
-      await this.#pool.run(task, { transferList: [port1] as never });
+      await this.#pool.run(task, { transferList: [port1, control.port2] as never });
     } catch (err) {
       if (this.#isStopping) return;
       this.#options.log.error(

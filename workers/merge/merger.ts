@@ -6,6 +6,7 @@ import type {
   DeltaMessage,
   Exposition,
   ExpositionFormat,
+  MappingConfig,
   MergerInbound,
   ShardAttach,
   ShardDelta,
@@ -25,6 +26,11 @@ export interface MergerOptions {
   histogramBuckets: readonly number[];
   /** Ticks to wait for a slow shard before an epoch is folded without its delta. */
   maxWaitEpochs: number;
+  /** --max-series: series over all metrics; absent means unbounded. */
+  maxSeries?: number;
+  mapping?: MappingConfig;
+  /** Wall clock for TTLs; injected by tests. */
+  now?: () => number;
 }
 
 const packr = new Packr({ moreTypes: true, useRecords: false });
@@ -41,6 +47,8 @@ export class Merger {
   readonly #store: SeriesStore;
   readonly #self: SelfMetrics;
   readonly #registries: Record<ExpositionFormat, client.Registry>;
+  readonly #now: () => number;
+  #hasTtl: boolean;
   #wantsOpenMetrics = false;
   #foldedEpoch = -1;
   #renderedEpoch = -1;
@@ -55,13 +63,18 @@ export class Merger {
     this.#registries = { text: new client.Registry(), openmetrics: createOpenMetricsRegistry() };
     this.#self = new SelfMetrics(this.#registries.text, this.#registries.openmetrics);
     this.#self.setBuildInfo(options.version, options.httpEngine);
+    if (options.maxSeries !== undefined) this.#self.gauge('seriesLimit').set(options.maxSeries);
 
     const claims = new NameClaims();
     for (const spec of Object.values(SELF_METRICS)) {
       claims.claim('self', namesOfSelfMetric(spec.name, spec.type));
     }
+    this.#now = options.now ?? Date.now;
+    this.#hasTtl = hasTtl(options.mapping);
     this.#store = new SeriesStore({
       claims,
+      maxSeries: options.maxSeries,
+      mapping: options.mapping,
       histogramBuckets: options.histogramBuckets,
       registrar: {
         register: (views) => {
@@ -97,6 +110,19 @@ export class Merger {
         this.#finalEpoch = message.finalEpoch;
         this.#stopIfDone();
         break;
+      case 'mapping':
+        this.#store.replaceMapping(message.mapping);
+        this.#hasTtl = hasTtl(message.mapping);
+        this.#self.counter('configReloads').inc({ outcome: 'success' });
+        break;
+      case 'reload-failed':
+        this.#self.counter('configReloads').inc({ outcome: 'failure' });
+        break;
+      case 'cardinality': {
+        const json = JSON.stringify(this.#store.cardinality());
+        this.#options.mainPort.postMessage({ kind: 'cardinality', id: message.id, json });
+        break;
+      }
     }
   }
 
@@ -132,12 +158,21 @@ export class Merger {
 
   #fold(deltas: ShardDelta[], isLate: boolean): void {
     const started = performance.now();
+    const nowMs = this.#now();
+    this.#store.beginFold(nowMs);
     const outcome = foldEpoch(this.#store, deltas, { isLate });
+    if (this.#hasTtl) this.#store.expireIdle(nowMs);
     for (const delta of deltas) this.#self.addShardStats(delta.stats);
     if (outcome.typeConflictSamples > 0) {
       this.#self
         .counter('samplesDropped')
         .inc({ reason: 'type_conflict' }, outcome.typeConflictSamples);
+    }
+    if (outcome.seriesLimitSamples > 0) {
+      this.#store.seriesLimitDrops += outcome.seriesLimitSamples;
+      this.#self
+        .counter('samplesDropped')
+        .inc({ reason: 'series_limit' }, outcome.seriesLimitSamples);
     }
     this.#self.histogram('mergeDuration').observe((performance.now() - started) / 1000);
   }
@@ -183,6 +218,11 @@ export class Merger {
   #stopIfDone(): void {
     if (this.#renderedEpoch >= this.#finalEpoch && !this.#isRenderQueued) this.#resolveStopped();
   }
+}
+
+function hasTtl(mapping: MappingConfig | undefined): boolean {
+  if (mapping === undefined) return false;
+  return mapping.typeTtlMs.some((ms) => ms > 0) || mapping.rules.some((rule) => rule.ttlMs > 0);
 }
 
 function createOpenMetricsRegistry(): client.Registry {

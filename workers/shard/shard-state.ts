@@ -1,9 +1,16 @@
-import { SeriesKind, type ShardDelta, type ShardStats } from '../../src/protocol.js';
+import {
+  EMPTY_MAPPING,
+  SeriesKind,
+  type MappingConfig,
+  type ShardDelta,
+  type ShardStats,
+} from '../../src/protocol.js';
 import { createParsedLine, parseStatsdLine, type ParsedLine } from '../parse/statsd-line.js';
 import { CounterStore } from './counter.js';
 import { GaugeStore } from './gauge.js';
 import { HistogramStore } from './histogram.js';
-import { SeriesTable, kindOfId, slotOfId } from './series-table.js';
+import { Mapper } from './mapper.js';
+import { DROPPED_ID, SeriesTable, kindOfId, slotOfId } from './series-table.js';
 import { SetStore } from './set.js';
 import { countParseError, createShardStats } from './shard-stats.js';
 
@@ -12,7 +19,17 @@ export interface ShardStateOptions {
   histogramBuckets: readonly number[];
   /** More than one shard: gauge deltas must keep their stream positions (see gauge.ts). */
   keepsGaugeOrder: boolean;
+  /** statsd_exporter mapping rules and our aggregation rules; none when absent. */
+  mapping?: MappingConfig;
+  /**
+   * Raw spellings the series table may remember before it is started afresh (the merged
+   * series survive; only this shard's ids are renumbered). Bounds shard memory under a
+   * flood of distinct names.
+   */
+  maxSpellings?: number;
 }
+
+const DEFAULT_MAX_SPELLINGS = 200_000;
 
 /** Line positions past this share one position; a record that long is never a datagram. */
 const MAX_LINE_INDEX = 65535;
@@ -24,10 +41,17 @@ const LINES_PER_RECORD = 65536;
  * shard.ts feeds it records and ships its deltas.
  */
 export class ShardState {
-  readonly table = new SeriesTable();
+  table: SeriesTable;
   readonly #counters = new CounterStore();
   readonly #gauges: GaugeStore;
   readonly #histograms: HistogramStore;
+  /** Stores for the bound lists mapping rules chose; index i serves table.bucketSets[i]. */
+  #customHistograms: Array<HistogramStore | null> = [null];
+  #mapper: Mapper | null;
+  #pendingMapping: MappingConfig | null = null;
+  readonly #maxSpellings: number;
+  /** Times the table was started afresh; part of the generation the merger sees. */
+  #tableResets = 0;
   readonly #sets = new SetStore();
   readonly #line: ParsedLine = createParsedLine();
   #stats: ShardStats = createShardStats();
@@ -35,6 +59,22 @@ export class ShardState {
   constructor(options: ShardStateOptions) {
     this.#gauges = new GaugeStore({ keepsOrder: options.keepsGaugeOrder });
     this.#histograms = new HistogramStore(options.histogramBuckets);
+    this.#maxSpellings = options.maxSpellings ?? DEFAULT_MAX_SPELLINGS;
+    this.#mapper = createMapper(options.mapping ?? EMPTY_MAPPING);
+    this.table = new SeriesTable(this.#mapper);
+  }
+
+  /** New rules take effect after the next delta, so one epoch never mixes two rule sets. */
+  replaceMapping(mapping: MappingConfig): void {
+    this.#pendingMapping = mapping;
+  }
+
+  /**
+   * The generation the merger keys this shard's ids by: the pool's generation, then how
+   * often the table was started afresh, so a fresh table never reuses a live id.
+   */
+  generationOf(poolGeneration: number): number {
+    return poolGeneration * 1_000_000 + this.#tableResets;
   }
 
   /**
@@ -62,23 +102,44 @@ export class ShardState {
   }
 
   /** Everything aggregated since the last call; the stores start over empty. */
-  takeDelta(shard: number, generation: number, epoch: number): ShardDelta {
+  takeDelta(shard: number, poolGeneration: number, epoch: number): ShardDelta {
     this.#stats.droppedTags = this.table.tagProblems.dropped;
     this.table.tagProblems.dropped = 0;
+    const customHistograms: ShardDelta['customHistograms'] = [];
+    this.#customHistograms.forEach((store, index) => {
+      if (store === null) return;
+      const rows = store.drain();
+      const upperBounds = this.table.bucketSets[index]!;
+      if (rows.length > 0) customHistograms.push({ upperBounds, stride: store.stride, rows });
+    });
     const delta: ShardDelta = {
       shard,
-      generation,
+      generation: this.generationOf(poolGeneration),
       epoch,
       definitions: this.table.takeDefinitions(),
       counters: this.#counters.drain(),
       gauges: this.#gauges.drain(),
       histograms: this.#histograms.drain(),
       histogramStride: this.#histograms.stride,
+      customHistograms,
       sets: this.#sets.drain(),
       stats: this.#stats,
     };
     this.#stats = createShardStats();
+    this.#startTableIfDue();
     return delta;
+  }
+
+  // Between deltas nothing refers to the table's ids, so it can be replaced: on new rules
+  // (every spelling must be mapped again) or when it has grown past its bound.
+  #startTableIfDue(): void {
+    const hasNewRules = this.#pendingMapping !== null;
+    if (!hasNewRules && this.table.spellingCount <= this.#maxSpellings) return;
+    if (this.#pendingMapping !== null) this.#mapper = createMapper(this.#pendingMapping);
+    this.#pendingMapping = null;
+    this.table = new SeriesTable(this.#mapper);
+    this.#customHistograms = [null];
+    this.#tableResets++;
   }
 
   #ingestLine(text: string, transport: number, order: number): void {
@@ -98,6 +159,10 @@ export class ShardState {
     if (line.kind === 'service_check') stats.serviceChecks++;
 
     const id = this.table.resolve(line, order);
+    if (id === DROPPED_ID) {
+      stats.mappingDropped += line.kind === 'metric' && line.type === 's' ? 1 : line.valueCount;
+      return;
+    }
     this.#store(id, line, order);
   }
 
@@ -120,9 +185,8 @@ export class ShardState {
       case SeriesKind.Histogram: {
         const weight = 1 / line.sampleRate;
         const divisor = line.type === 'ms' ? 1000 : 1;
-        for (let i = 0; i < count; i++) {
-          this.#histograms.observe(slot, id, values[i] / divisor, weight);
-        }
+        const store = this.#histogramStoreOf(slot);
+        for (let i = 0; i < count; i++) store.observe(slot, id, values[i] / divisor, weight);
         break;
       }
       case SeriesKind.Set:
@@ -132,6 +196,22 @@ export class ShardState {
     }
     this.#stats.samples += count;
   }
+
+  #histogramStoreOf(slot: number): HistogramStore {
+    const index = this.table.bucketSetOf(slot);
+    if (index === 0) return this.#histograms;
+    let store = this.#customHistograms[index];
+    if (store == null) {
+      store = new HistogramStore(this.table.bucketSets[index]!);
+      this.#customHistograms[index] = store;
+    }
+    return store;
+  }
+}
+
+function createMapper(mapping: MappingConfig): Mapper | null {
+  const isEmpty = mapping.rules.length === 0 && mapping.aggregations.length === 0;
+  return isEmpty ? null : new Mapper(mapping);
 }
 
 export { LINES_PER_RECORD };

@@ -11,6 +11,7 @@ export function createShardStats(): ShardStats {
     events: 0,
     serviceChecks: 0,
     droppedTags: 0,
+    mappingDropped: 0,
   };
 }
 

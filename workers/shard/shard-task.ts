@@ -8,5 +8,6 @@ import { Shard, type ShardOptions } from './shard.js';
 export default async function runShard(options: ShardOptions): Promise<{ shard: number }> {
   await new Shard(options).run();
   options.mergerPort.close();
+  options.controlPort?.close();
   return { shard: options.shard };
 }

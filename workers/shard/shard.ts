@@ -9,7 +9,7 @@ import {
   RecordKind,
   isSeqBefore,
 } from '../../src/ring/layout.js';
-import type { DeltaMessage } from '../../src/protocol.js';
+import type { DeltaMessage, MappingUpdate } from '../../src/protocol.js';
 import { RingReader } from './ring-reader.js';
 import { LINES_PER_RECORD, ShardState, type ShardStateOptions } from './shard-state.js';
 
@@ -21,6 +21,8 @@ export interface ShardOptions extends ShardStateOptions {
   ring: SharedArrayBuffer;
   control: SharedArrayBuffer;
   mergerPort: MessagePort;
+  /** Mapping updates from the main thread; absent in tests that drive a shard directly. */
+  controlPort?: MessagePort;
 }
 
 // Work for at most this long before giving the event loop a turn (messages, timers).
@@ -56,6 +58,9 @@ export class Shard {
     this.#state = new ShardState(options);
     this.#epoch = options.startEpoch;
     this.#epochStartSeq = this.#cutOf(options.startEpoch);
+    options.controlPort?.on('message', (update: MappingUpdate) => {
+      this.#state.replaceMapping(update.mapping);
+    });
   }
 
   /** Runs until the main thread sets STOP and everything before the final cut is shipped. */

@@ -37,6 +37,8 @@ const DEFAULT_CONFIG: DaemonConfig = {
   tcpMaxLineBytes: 64 * 1024,
   logLevel: 'info',
   httpEngine: 'auto',
+  mappingConfig: null,
+  maxSeries: 200_000,
 };
 
 describe('loadCommandLine', () => {
@@ -136,10 +138,10 @@ describe('loadCommandLine', () => {
   });
 
   it('refuses an unknown option, naming it, exiting 2', () => {
-    expect(load(['--statsd.mapping-config', 'x.yml'])).toEqual({
+    expect(load(['--statsd.relay.address', 'x:1'])).toEqual({
       outcome: { kind: 'exit', exitCode: 2 },
       out: '',
-      err: "catalyst-metrics: unknown option '--statsd.mapping-config'\n",
+      err: "catalyst-metrics: unknown option '--statsd.relay.address'\n",
     });
   });
 

@@ -38,7 +38,7 @@ describe('foldEpoch', () => {
       shardDelta({ shard: 1, epoch: 1, counters: Float64Array.of(id(Counter, 0), 1, 4) }),
     ]);
 
-    expect(outcome).toEqual({ typeConflictSamples: 0 });
+    expect(outcome).toEqual({ typeConflictSamples: 0, seriesLimitSamples: 0 });
     expect(valueOf(store, 'counter:hits')).toBe(9.5);
   });
 

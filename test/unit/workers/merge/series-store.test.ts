@@ -16,7 +16,7 @@ describe('SeriesStore', () => {
     expect(store.lookup(0, 0, 0 * 4 + SeriesKind.Counter)).toBe(onShard0);
     expect(store.lookup(1, 0, 3 * 4 + SeriesKind.Counter)).toBe(onShard0);
     expect(store.lookup(1, 0, 4 * 4 + SeriesKind.Counter)).toBe(other);
-    expect(onShard0).toEqual({ labels: { a: '1' }, value: 0 });
+    expect(onShard0).toMatchObject({ labels: { a: '1' }, value: 0 });
   });
 
   it('puts counter x and counter x_total in one family and one series', () => {
@@ -62,7 +62,12 @@ describe('SeriesStore', () => {
     const { store } = createMergedStore([0.5, 1]);
     const series = store.define(0, 0, definition(SeriesKind.Histogram, 0, 'lat', 1, { p: 'x' }));
 
-    expect(series).toEqual({ labels: { p: 'x' }, sum: 0, count: 0, buckets: new Float64Array(3) });
+    expect(series).toMatchObject({
+      labels: { p: 'x' },
+      sum: 0,
+      count: 0,
+      buckets: new Float64Array(3),
+    });
     expect(store.families.get('histogram:lat')).toBeInstanceOf(HistogramFamily);
   });
 

@@ -321,6 +321,7 @@ describe('ShardState stats', () => {
       events: 0,
       serviceChecks: 0,
       droppedTags: 0,
+      mappingDropped: 0,
     });
     expect([...empty.counters, ...empty.gauges, ...empty.histograms]).toEqual([]);
     expect(empty.sets).toEqual([]);
