@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseMappingText } from '../../../../src/config/mapping-file.js';
 import { PARSE_REASONS, type ParseReason } from '../../../../src/errors.js';
 import {
   COUNTER_ROW,
@@ -548,5 +549,79 @@ describe('ShardState with the hostile corpus', () => {
       { id: 1, samples: 1, hasSet: false, setOrder: 0, setValue: 0, log: [1, -0] },
     ]);
     expect(rowsOf(delta.histograms, 8)).toEqual([[2, 1, 0, 1, 1, 0, 0, 0]]);
+  });
+});
+
+describe('ShardState with a mapping file', () => {
+  const MAPPING = parseMappingText(`
+mappings:
+  - match: "api.*.time"
+    name: "api_seconds"
+    labels: { route: "$1" }
+    histogram_options: { buckets: [0.5] }
+  - match: "junk.*"
+    action: drop
+`).config;
+
+  it('counts the samples a drop rule discards, and stores the neighbour', () => {
+    const state = new ShardState({
+      histogramBuckets: BUCKETS,
+      keepsGaugeOrder: false,
+      mapping: MAPPING,
+    });
+    state.ingestStatsd('junk.a:1:2:3|c\nkept:1|c', UDP, 0);
+    const delta = state.takeDelta(0, 0, 0);
+
+    expect(delta.stats.mappingDropped).toBe(3);
+    expect(delta.stats.samples).toBe(1);
+    expect(delta.definitions.map((d) => d.name)).toEqual(['kept']);
+  });
+
+  it("buckets a mapped histogram on its rule's bounds, in a block of its own", () => {
+    const state = new ShardState({
+      histogramBuckets: BUCKETS,
+      keepsGaugeOrder: false,
+      mapping: MAPPING,
+    });
+    state.ingestStatsd('api.home.time:200|ms\napi.home.time:900|ms\nplain:0.05|h', UDP, 0);
+    const delta = state.takeDelta(0, 0, 0);
+
+    // Rows: id, samples, sum, count, then the bucket counts (+Inf last), not cumulative.
+    expect(delta.customHistograms.map((b) => [b.upperBounds, rowsOf(b.rows, b.stride)])).toEqual([
+      [[0.5], [[2, 2, 1.1, 2, 1, 1]]],
+    ]);
+    expect(rowsOf(delta.histograms, delta.histogramStride)).toEqual([[6, 1, 0.05, 1, 0, 1, 0, 0]]);
+  });
+
+  it('starts a fresh table past maxSpellings, under a new generation, re-defining on use', () => {
+    const state = new ShardState({
+      histogramBuckets: BUCKETS,
+      keepsGaugeOrder: false,
+      maxSpellings: 2,
+    });
+    state.ingestStatsd('a:1|c\nb:1|c\nc:1|c', UDP, 0);
+    const first = state.takeDelta(0, 3, 0);
+    state.ingestStatsd('a:1|c', UDP, 0);
+    const second = state.takeDelta(0, 3, 1);
+
+    expect(first.generation).toBe(3_000_000);
+    expect(first.definitions.map((d) => d.name)).toEqual(['a', 'b', 'c']);
+    expect(second.generation).toBe(3_000_001);
+    expect(second.definitions.map((d) => [d.name, d.id])).toEqual([['a', 0]]);
+  });
+
+  it('switches to new rules after the next delta, never inside an epoch', () => {
+    const state = new ShardState({ histogramBuckets: BUCKETS, keepsGaugeOrder: false });
+    state.ingestStatsd('junk.a:1|c', UDP, 0);
+    state.replaceMapping(MAPPING);
+    state.ingestStatsd('junk.a:1|c', UDP, 1);
+    const before = state.takeDelta(0, 0, 0);
+    state.ingestStatsd('junk.a:1|c', UDP, 0);
+    const after = state.takeDelta(0, 0, 1);
+
+    expect(rowsOf(before.counters, COUNTER_ROW)).toEqual([[0, 2, 2]]);
+    expect(after.stats.mappingDropped).toBe(1);
+    expect(after.counters).toEqual(new Float64Array(0));
+    expect(after.generation).toBe(1);
   });
 });
