@@ -275,3 +275,43 @@ describe('foldEpoch across shard generations', () => {
     expect(valueOf(store, 'counter:fresh')).toBe(3);
   });
 });
+
+describe('foldEpoch with limits and mapped buckets', () => {
+  it('counts the samples of a series over the limit and adds the neighbour', () => {
+    const { store } = createMergedStore([], { maxSeries: 1 });
+    const outcome = foldEpoch(store, [
+      shardDelta({
+        shard: 0,
+        epoch: 0,
+        definitions: [definition(Counter, 0, 'kept', 1), definition(Counter, 1, 'late', 2)],
+        counters: Float64Array.of(id(Counter, 0), 1, 3, id(Counter, 1), 4, 4),
+      }),
+    ]);
+
+    expect(outcome).toEqual({ typeConflictSamples: 0, seriesLimitSamples: 4 });
+    expect(valueOf(store, 'counter:kept')).toBe(3);
+    expect(store.families.has('counter:late')).toBe(true);
+    expect(store.families.get('counter:late')!.series.size).toBe(0);
+  });
+
+  it("folds a mapped histogram block into a family with the rule's bounds", () => {
+    const { store } = createMergedStore([0.1]);
+    foldEpoch(store, [
+      shardDelta({
+        shard: 0,
+        epoch: 0,
+        definitions: [{ ...definition(Histogram, 0, 'lat', 1), buckets: [1, 2] }],
+        customHistograms: [
+          {
+            upperBounds: [1, 2],
+            stride: 7,
+            rows: Float64Array.of(id(Histogram, 0), 2, 3, 2, 1, 1, 0),
+          },
+        ],
+      }),
+    ]);
+
+    const series = store.families.get('histogram:lat')!.series.get('') as HistogramSeries;
+    expect([series.sum, series.count, [...series.buckets]]).toEqual([3, 2, [1, 1, 0]]);
+  });
+});
