@@ -94,6 +94,8 @@ export interface ShardStats {
   droppedTags: number;
   /** Samples a mapping rule with `action: drop` discarded. */
   mappingDropped: number;
+  /** Samples of new spellings refused because the shard's series table was full. */
+  spellingLimitDropped: number;
 }
 
 /**

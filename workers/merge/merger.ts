@@ -162,7 +162,10 @@ export class Merger {
     this.#store.beginFold(nowMs);
     const outcome = foldEpoch(this.#store, deltas, { isLate });
     if (this.#hasTtl) this.#store.expireIdle(nowMs);
-    for (const delta of deltas) this.#self.addShardStats(delta.stats);
+    for (const delta of deltas) {
+      this.#self.addShardStats(delta.stats);
+      this.#store.seriesLimitDrops += delta.stats.spellingLimitDropped;
+    }
     if (outcome.typeConflictSamples > 0) {
       this.#self
         .counter('samplesDropped')

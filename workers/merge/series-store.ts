@@ -184,6 +184,9 @@ export class SeriesStore {
   }
 
   #resolve(definition: SeriesDefinition): SeriesRef {
+    // At the bound not even a family is made: a flood of names would register one each.
+    const { owner } = namesOfFamily(definition.kind, definition.name);
+    if (this.#seriesCount >= this.#maxSeries && !this.families.has(owner)) return OVER_LIMIT;
     const family = this.#familyFor(definition.kind, definition.name, definition.buckets);
     if (family === null) return REFUSED;
     const key = definition.labels.join('\u0000');

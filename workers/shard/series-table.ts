@@ -40,6 +40,8 @@ interface TaggedSpelling {
 
 /** The id of a spelling a mapping rule drops: its samples are counted and discarded. */
 export const DROPPED_ID = -1;
+/** The id of a new spelling past the table's bound: refused until the table starts afresh. */
+export const OVER_CAPACITY_ID = -3;
 
 export function kindOfId(id: number): SeriesKind {
   return (id & 3) as SeriesKind;
@@ -64,8 +66,12 @@ export class SeriesTable {
   readonly #bucketSetIndex = new Map<string, number>();
   #spellingCount = 0;
 
-  constructor(mapper: Mapper | null = null) {
+  readonly #maxSpellings: number;
+
+  /** `maxSpellings`: new spellings past it are refused (OVER_CAPACITY_ID) rather than kept. */
+  constructor(mapper: Mapper | null = null, maxSpellings = Infinity) {
     this.#mapper = mapper;
+    this.#maxSpellings = maxSpellings;
     for (const { metric, dropLabels } of mapper?.config.aggregations ?? []) {
       this.#dropLabels.set(metric, new Set(dropLabels));
     }
@@ -91,12 +97,14 @@ export class SeriesTable {
     const byName = this.#byRawType[RAW_TYPES.indexOf(rawType)];
     let spellings = byName.get(line.name);
     if (spellings === undefined) {
+      if (this.#spellingCount >= this.#maxSpellings) return OVER_CAPACITY_ID;
       spellings = { untaggedId: -2, tagged: null };
       byName.set(detachString(line.name), spellings);
     }
 
     if (line.influxTags === '' && line.dogTags === '') {
       if (spellings.untaggedId === -2) {
+        if (this.#spellingCount >= this.#maxSpellings) return OVER_CAPACITY_ID;
         spellings.untaggedId = this.#define(line, rawType, order);
         this.#spellingCount++;
       }
@@ -112,6 +120,7 @@ export class SeriesTable {
       return known.id;
     }
 
+    if (this.#spellingCount >= this.#maxSpellings) return OVER_CAPACITY_ID;
     const droppedBefore = this.tagProblems.dropped;
     const id = this.#define(line, rawType, order);
     const droppedTags = this.tagProblems.dropped - droppedBefore;

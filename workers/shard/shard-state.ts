@@ -10,7 +10,7 @@ import { CounterStore } from './counter.js';
 import { GaugeStore } from './gauge.js';
 import { HistogramStore } from './histogram.js';
 import { Mapper } from './mapper.js';
-import { DROPPED_ID, SeriesTable, kindOfId, slotOfId } from './series-table.js';
+import { DROPPED_ID, OVER_CAPACITY_ID, SeriesTable, kindOfId, slotOfId } from './series-table.js';
 import { SetStore } from './set.js';
 import { countParseError, createShardStats } from './shard-stats.js';
 
@@ -22,9 +22,10 @@ export interface ShardStateOptions {
   /** statsd_exporter mapping rules and our aggregation rules; none when absent. */
   mapping?: MappingConfig;
   /**
-   * Raw spellings the series table may remember before it is started afresh (the merged
+   * Raw spellings the series table may remember. Past it, new spellings are refused and
+   * counted as series_limit until the next delta, when the table starts afresh (the merged
    * series survive; only this shard's ids are renumbered). Bounds shard memory under a
-   * flood of distinct names.
+   * flood of distinct names, whatever the rate.
    */
   maxSpellings?: number;
 }
@@ -61,7 +62,7 @@ export class ShardState {
     this.#histograms = new HistogramStore(options.histogramBuckets);
     this.#maxSpellings = options.maxSpellings ?? DEFAULT_MAX_SPELLINGS;
     this.#mapper = createMapper(options.mapping ?? EMPTY_MAPPING);
-    this.table = new SeriesTable(this.#mapper);
+    this.table = new SeriesTable(this.#mapper, this.#maxSpellings);
   }
 
   /** New rules take effect after the next delta, so one epoch never mixes two rule sets. */
@@ -134,10 +135,10 @@ export class ShardState {
   // (every spelling must be mapped again) or when it has grown past its bound.
   #startTableIfDue(): void {
     const hasNewRules = this.#pendingMapping !== null;
-    if (!hasNewRules && this.table.spellingCount <= this.#maxSpellings) return;
+    if (!hasNewRules && this.table.spellingCount < this.#maxSpellings) return;
     if (this.#pendingMapping !== null) this.#mapper = createMapper(this.#pendingMapping);
     this.#pendingMapping = null;
-    this.table = new SeriesTable(this.#mapper);
+    this.table = new SeriesTable(this.#mapper, this.#maxSpellings);
     this.#customHistograms = [null];
     this.#tableResets++;
   }
@@ -159,8 +160,10 @@ export class ShardState {
     if (line.kind === 'service_check') stats.serviceChecks++;
 
     const id = this.table.resolve(line, order);
-    if (id === DROPPED_ID) {
-      stats.mappingDropped += line.kind === 'metric' && line.type === 's' ? 1 : line.valueCount;
+    if (id < 0) {
+      const samples = line.kind === 'metric' && line.type === 's' ? 1 : line.valueCount;
+      if (id === DROPPED_ID) stats.mappingDropped += samples;
+      else if (id === OVER_CAPACITY_ID) stats.spellingLimitDropped += samples;
       return;
     }
     this.#store(id, line, order);

@@ -12,6 +12,7 @@ export function createShardStats(): ShardStats {
     serviceChecks: 0,
     droppedTags: 0,
     mappingDropped: 0,
+    spellingLimitDropped: 0,
   };
 }
 

@@ -323,6 +323,7 @@ describe('ShardState stats', () => {
       serviceChecks: 0,
       droppedTags: 0,
       mappingDropped: 0,
+      spellingLimitDropped: 0,
     });
     expect([...empty.counters, ...empty.gauges, ...empty.histograms]).toEqual([]);
     expect(empty.sets).toEqual([]);
@@ -593,21 +594,26 @@ mappings:
     expect(rowsOf(delta.histograms, delta.histogramStride)).toEqual([[6, 1, 0.05, 1, 0, 1, 0, 0]]);
   });
 
-  it('starts a fresh table past maxSpellings, under a new generation, re-defining on use', () => {
+  it('refuses new spellings past maxSpellings, then starts a fresh table under a new generation', () => {
     const state = new ShardState({
       histogramBuckets: BUCKETS,
       keepsGaugeOrder: false,
       maxSpellings: 2,
     });
-    state.ingestStatsd('a:1|c\nb:1|c\nc:1|c', UDP, 0);
+    state.ingestStatsd('a:1|c\nb:1|c\nc:1:1|c\na:1|c', UDP, 0);
     const first = state.takeDelta(0, 3, 0);
-    state.ingestStatsd('a:1|c', UDP, 0);
+    state.ingestStatsd('c:1|c', UDP, 0);
     const second = state.takeDelta(0, 3, 1);
 
     expect(first.generation).toBe(3_000_000);
-    expect(first.definitions.map((d) => d.name)).toEqual(['a', 'b', 'c']);
+    expect(first.definitions.map((d) => d.name)).toEqual(['a', 'b']);
+    expect(first.stats.spellingLimitDropped).toBe(2);
+    expect(rowsOf(first.counters, COUNTER_ROW)).toEqual([
+      [0, 2, 2],
+      [4, 1, 1],
+    ]);
     expect(second.generation).toBe(3_000_001);
-    expect(second.definitions.map((d) => [d.name, d.id])).toEqual([['a', 0]]);
+    expect(second.definitions.map((d) => [d.name, d.id])).toEqual([['c', 0]]);
   });
 
   it('switches to new rules after the next delta, never inside an epoch', () => {
