@@ -76,6 +76,14 @@ export function validateMappingFile(path: string): LoadedMappingFile {
   }
 }
 
+/**
+ * A check for the whole configuration (issue 7's CONFIG_CHECKS list): reads the file
+ * --mapping-config names, so --check-config covers it without starting the daemon.
+ */
+export function checkMappingConfig(config: { mappingConfig: string | null }): void {
+  if (config.mappingConfig !== null) validateMappingFile(config.mappingConfig);
+}
+
 /** The file's text to a MappingConfig. Throws ConfigError naming the key at fault. */
 export function parseMappingText(text: string): LoadedMappingFile {
   let document: unknown;
