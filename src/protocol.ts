@@ -74,6 +74,13 @@ export const EMPTY_MAPPING: MappingConfig = {
   aggregations: [],
 };
 
+/**
+ * ShardDelta.generation = pool generation * this + table restarts. A pool generation is a
+ * new worker after a failure; a table restart is the same worker starting a fresh series
+ * table (on reload, or past its spelling bound).
+ */
+export const TABLES_PER_GENERATION = 1_000_000;
+
 /** Numbers per counter row: id, samples, sum. */
 export const COUNTER_ROW = 3;
 /** Numbers before the (position, delta) pairs of a gauge record. */

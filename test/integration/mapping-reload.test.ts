@@ -57,12 +57,19 @@ describe('mapping file in the running daemon', () => {
       seen.push(valueOf(await daemon.samples(), 'app_hits_total', { route: 'home' }) ?? -1);
     }
     await daemon.sendUdp('app.home.errors:1|c');
-    const after = await daemon.waitForSamples(
-      (s) =>
-        valueOf(s, 'app_hits_total', { route: 'home' }) === before + sent &&
-        valueOf(s, 'app_errors_total', { route: 'home' }) === 1,
-      'every hit and the newly mapped error',
-    );
+    const after = await daemon
+      .waitForSamples(
+        (s) =>
+          valueOf(s, 'app_hits_total', { route: 'home' }) === before + sent &&
+          valueOf(s, 'app_errors_total', { route: 'home' }) === 1,
+        'every hit and the newly mapped error',
+      )
+      .catch(async (error: Error) => {
+        const now = await daemon.samples();
+        const hits = valueOf(now, 'app_hits_total', { route: 'home' });
+        const errors = valueOf(now, 'app_errors_total', { route: 'home' });
+        throw new Error(`${error.message}; hits ${hits} of ${before + sent}, errors ${errors}`);
+      });
 
     const decreases = seen.filter((value, i) => i > 0 && value < seen[i - 1]);
     expect(decreases).toEqual([]);

@@ -1,6 +1,7 @@
 import {
   EMPTY_MAPPING,
   SeriesKind,
+  TABLES_PER_GENERATION,
   type MappingConfig,
   type SeriesDefinition,
 } from '../../src/protocol.js';
@@ -42,6 +43,11 @@ interface ShardRefs {
   generation: number;
   /** bySlot[kind][slot]: ids are slot * 4 + kind, so each kind indexes densely. */
   bySlot: SeriesRef[][];
+  /**
+   * The generation before, kept for one more: a shard starts a fresh table on every reload
+   * and under a name flood, and a late delta of the old table must still find its series.
+   */
+  previous: ShardRefs | null;
 }
 
 export interface FamilyRegistrar {
@@ -146,8 +152,9 @@ export class SeriesStore {
 
   /** The series a shard's id feeds; undefined when the id was never defined. */
   lookup(shard: number, generation: number, id: number): SeriesRef | undefined {
-    const refs = this.#refs.get(shard);
-    if (refs === undefined || refs.generation !== generation) return undefined;
+    const current = this.#refs.get(shard);
+    const refs = current?.generation === generation ? current : current?.previous;
+    if (refs == null || refs.generation !== generation) return undefined;
     const ref = refs.bySlot[id & 3][id >>> 2];
     if (ref === undefined || ref === REFUSED || ref === OVER_LIMIT) return ref;
     if (ref.isExpired && !this.#revive(ref)) return OVER_LIMIT;
@@ -172,12 +179,20 @@ export class SeriesStore {
   #refsOf(shard: number, generation: number): ShardRefs {
     let refs = this.#refs.get(shard);
     // A new generation of a shard numbers its series from scratch. A late delta of a
-    // replaced generation must not wipe its successor's table: its ids go nowhere.
+    // replaced generation must not wipe its successor's table: it goes to the previous
+    // table when that is its own, else nowhere.
     if (refs !== undefined && generation < refs.generation) {
-      return { generation, bySlot: [[], [], [], []] };
+      if (refs.previous?.generation === generation) return refs.previous;
+      return { generation, bySlot: [[], [], [], []], previous: null };
     }
     if (refs === undefined || refs.generation !== generation) {
-      refs = { generation, bySlot: [[], [], [], []] };
+      // Only a table restart keeps the table before; a failed worker's ids go nowhere.
+      const isSameWorker =
+        refs !== undefined &&
+        Math.floor(refs.generation / TABLES_PER_GENERATION) ===
+          Math.floor(generation / TABLES_PER_GENERATION);
+      if (refs !== undefined) refs.previous = null;
+      refs = { generation, bySlot: [[], [], [], []], previous: isSameWorker ? refs! : null };
       this.#refs.set(shard, refs);
     }
     return refs;

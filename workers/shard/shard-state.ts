@@ -1,6 +1,7 @@
 import {
   EMPTY_MAPPING,
   SeriesKind,
+  TABLES_PER_GENERATION,
   type MappingConfig,
   type ShardDelta,
   type ShardStats,
@@ -75,7 +76,7 @@ export class ShardState {
    * often the table was started afresh, so a fresh table never reuses a live id.
    */
   generationOf(poolGeneration: number): number {
-    return poolGeneration * 1_000_000 + this.#tableResets;
+    return poolGeneration * TABLES_PER_GENERATION + this.#tableResets;
   }
 
   /**

@@ -228,7 +228,8 @@ describe('foldEpoch', () => {
     foldEpoch(store, [
       shardDelta({
         shard: 0,
-        generation: 1,
+        // A new worker after a failure (see TABLES_PER_GENERATION).
+        generation: 1_000_000,
         epoch: 1,
         definitions: [definition(Counter, 0, 'b', 0)],
         counters: Float64Array.of(id(Counter, 0), 1, 5),

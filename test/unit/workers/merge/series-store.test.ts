@@ -56,9 +56,10 @@ describe('SeriesStore', () => {
   it("forgets a shard's old ids when its new generation defines its own", () => {
     const { store } = createMergedStore();
     const old = store.define(0, 0, definition(SeriesKind.Gauge, 0, 'old', 1));
-    const fresh = store.define(0, 1, definition(SeriesKind.Gauge, 0, 'fresh', 1));
+    // Generation 1_000_000: a new worker after a failure (see TABLES_PER_GENERATION).
+    const fresh = store.define(0, 1_000_000, definition(SeriesKind.Gauge, 0, 'fresh', 1));
 
-    expect(store.lookup(0, 1, 0 * 4 + SeriesKind.Gauge)).toBe(fresh);
+    expect(store.lookup(0, 1_000_000, 0 * 4 + SeriesKind.Gauge)).toBe(fresh);
     expect(store.lookup(0, 0, 0 * 4 + SeriesKind.Gauge)).toBeUndefined();
     expect(fresh).not.toBe(old);
   });
@@ -158,5 +159,19 @@ describe('SeriesStore limits and expiry', () => {
 
     expect(store.expireIdle(2000)).toBe(1);
     expect([...store.families.get('gauge:g')!.series.keys()]).toEqual(['']);
+  });
+});
+
+describe('SeriesStore across shard table generations', () => {
+  it('still resolves the previous generation, for a late delta after a table restart', () => {
+    const { store } = createMergedStore();
+    const old = store.define(0, 7, definition(SeriesKind.Counter, 0, 'hits', 1));
+    const fresh = store.define(0, 8, definition(SeriesKind.Counter, 5, 'hits', 2));
+
+    expect(fresh).toBe(old);
+    expect(store.lookup(0, 7, 0 * 4 + SeriesKind.Counter)).toBe(old);
+    expect(store.lookup(0, 8, 5 * 4 + SeriesKind.Counter)).toBe(old);
+    store.define(0, 9, definition(SeriesKind.Counter, 1, 'hits', 3));
+    expect(store.lookup(0, 7, 0 * 4 + SeriesKind.Counter)).toBeUndefined();
   });
 });
