@@ -34,7 +34,8 @@ describe('the shipped Envoy mapping file', () => {
   });
 
   it("turns a representative Envoy statsd stream into labelled families like Envoy's own", async () => {
-    await daemon.sendUdp(ENVOY_STREAM);
+    // TCP: the flood test may run beside this one and loopback would drop this datagram.
+    await daemon.sendTcp(ENVOY_STREAM);
     const samples = await daemon.waitForSamples(
       (s) => s.some((x) => x.name === 'envoy_cluster_manager_active_clusters'),
       'the last line of the Envoy stream',

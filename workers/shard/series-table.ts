@@ -57,8 +57,8 @@ export class SeriesTable {
   readonly #nextSlot = [0, 0, 0, 0];
   #definitions: SeriesDefinition[] = [];
   readonly tagProblems: TagProblems = { dropped: 0 };
-  readonly #mapper: Mapper | null;
-  readonly #dropLabels = new Map<string, ReadonlySet<string>>();
+  #mapper: Mapper | null = null;
+  #dropLabels = new Map<string, ReadonlySet<string>>();
   /** Histogram slot → index into bucketSets; 0 is the daemon's --buckets. */
   readonly #bucketSetOfSlot: number[] = [];
   /** Bound lists mapping rules chose, by their text; index 0 stands for the default. */
@@ -70,8 +70,17 @@ export class SeriesTable {
 
   /** `maxSpellings`: new spellings past it are refused (OVER_CAPACITY_ID) rather than kept. */
   constructor(mapper: Mapper | null = null, maxSpellings = Infinity) {
-    this.#mapper = mapper;
     this.#maxSpellings = maxSpellings;
+    this.useMapper(mapper);
+  }
+
+  /**
+   * Rules for spellings first seen from now on. Spellings already known keep their outcome
+   * until the table is started afresh, which the shard does at its next epoch boundary.
+   */
+  useMapper(mapper: Mapper | null): void {
+    this.#mapper = mapper;
+    this.#dropLabels = new Map();
     for (const { metric, dropLabels } of mapper?.config.aggregations ?? []) {
       this.#dropLabels.set(metric, new Set(dropLabels));
     }

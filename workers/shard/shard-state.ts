@@ -66,9 +66,14 @@ export class ShardState {
     this.table = new SeriesTable(this.#mapper, this.#maxSpellings);
   }
 
-  /** New rules take effect after the next delta, so one epoch never mixes two rule sets. */
+  /**
+   * New rules apply at once to spellings the table has not seen, and to every spelling from
+   * the next delta on, when the table starts afresh (ids in this epoch's rows stay valid).
+   */
   replaceMapping(mapping: MappingConfig): void {
     this.#pendingMapping = mapping;
+    this.#mapper = createMapper(mapping);
+    this.table.useMapper(this.#mapper);
   }
 
   /**
@@ -137,7 +142,6 @@ export class ShardState {
   #startTableIfDue(): void {
     const hasNewRules = this.#pendingMapping !== null;
     if (!hasNewRules && this.table.spellingCount < this.#maxSpellings) return;
-    if (this.#pendingMapping !== null) this.#mapper = createMapper(this.#pendingMapping);
     this.#pendingMapping = null;
     this.table = new SeriesTable(this.#mapper, this.#maxSpellings);
     this.#customHistograms = [null];

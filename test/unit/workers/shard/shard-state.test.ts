@@ -616,16 +616,17 @@ mappings:
     expect(second.definitions.map((d) => [d.name, d.id])).toEqual([['c', 0]]);
   });
 
-  it('switches to new rules after the next delta, never inside an epoch', () => {
+  it('applies new rules to a known spelling from the next delta on, to a new one at once', () => {
     const state = new ShardState({ histogramBuckets: BUCKETS, keepsGaugeOrder: false });
     state.ingestStatsd('junk.a:1|c', UDP, 0);
     state.replaceMapping(MAPPING);
-    state.ingestStatsd('junk.a:1|c', UDP, 1);
+    state.ingestStatsd('junk.a:1|c\njunk.b:1|c', UDP, 1);
     const before = state.takeDelta(0, 0, 0);
     state.ingestStatsd('junk.a:1|c', UDP, 0);
     const after = state.takeDelta(0, 0, 1);
 
     expect(rowsOf(before.counters, COUNTER_ROW)).toEqual([[0, 2, 2]]);
+    expect(before.stats.mappingDropped).toBe(1);
     expect(after.stats.mappingDropped).toBe(1);
     expect(after.counters).toEqual(new Float64Array(0));
     expect(after.generation).toBe(1);
