@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { loadCommandLine } from './config/load.js';
+import { ConfigError } from './errors.js';
 import { formatListenAddress } from './config/listen-address.js';
 import { createRootLogger } from './log.js';
 import { startDaemon } from './main.js';
@@ -35,6 +36,10 @@ async function main(): Promise<void> {
   try {
     daemon = await startDaemon(config, log);
   } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`catalyst-metrics: ${err.message}\n`);
+      process.exit(2);
+    }
     // Worker threads may already run; exit rather than linger half-started.
     log.fatal({ err }, 'start-up failed');
     log.flush();
@@ -58,6 +63,7 @@ async function main(): Promise<void> {
       },
     );
   };
+  process.on('SIGHUP', () => daemon.reload());
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
 }

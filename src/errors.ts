@@ -18,7 +18,10 @@ export const DROP_REASONS = [
   'ring_full',
   // A TCP line grew past the per-connection bound without a newline.
   'line_too_long',
+  // A new series would have passed --max-series or its metric's limit in the mapping file.
   'series_limit',
+  // A mapping rule with `action: drop` matched the name.
+  'mapping_drop',
   'body_too_large',
   // A push body that is not what its content type says (bad JSON, bad msgpack, no samples).
   'malformed_body',

@@ -3,6 +3,10 @@ import { warnIfExposed } from './config/exposure.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { guardRoutes, requireBearer, resolveToken } from './http/auth.js';
 import { createKillWorkerRoute } from './http/debug-route.js';
+import { isLoopback, type ListenAddress } from './config/listen-address.js';
+import { validateMappingFile } from './config/mapping-file.js';
+import { createMappingReload, type ReloadOutcome } from './config/mapping-reload.js';
+import { createCardinalityRoute, createReloadRoute } from './http/debug-routes.js';
 import { healthyRoute, createReadyRoute } from './http/health-route.js';
 import { selectHttpEngine } from './http/engine.js';
 import type { HttpServer } from './http/exchange.js';
@@ -24,6 +28,7 @@ import { ShardPool } from './pool/shard-pool.js';
 import { FlushControl } from './ring/flush-control.js';
 import { CUT_SLOTS, RecordKind, createRingBuffer } from './ring/layout.js';
 import { RingDispatcher } from './ring/ring-dispatcher.js';
+import { EMPTY_MAPPING } from './protocol.js';
 import { VERSION } from './version.js';
 
 export interface Daemon {
@@ -40,6 +45,8 @@ export interface Daemon {
    * does; resolves with the shard's verdict, or null when every ring was full.
    */
   submitJsonPush(body: Uint8Array): Promise<PushVerdict | null>;
+  /** Re-reads the mapping file (SIGHUP, POST /-/reload); a bad file keeps the old rules. */
+  reload(): ReloadOutcome;
   /** Stops accepting, ships and folds everything accepted, then releases every thread. */
   stop(): Promise<void>;
 }
@@ -62,6 +69,11 @@ function maxWaitEpochs(flushIntervalMs: number): number {
  *   socket ─▶ RingDispatcher ─▶ ring[i] ─▶ shard i ─▶ delta ─▶ merger ─▶ exposition ─▶ /metrics
  */
 export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Daemon> {
+  // Read first: a bad file is a ConfigError before any thread or socket exists.
+  const loaded = config.mappingConfig ? validateMappingFile(config.mappingConfig) : null;
+  const mapping = loaded?.config ?? EMPTY_MAPPING;
+  for (const warning of loaded?.warnings ?? [])
+    log.warn({ reason: warning }, 'mapping key ignored');
   const counters = new IngestCounters();
   const rings = Array.from({ length: config.workers }, () => createRingBuffer(config.ringBytes));
   const dispatcher = new RingDispatcher(rings, counters);
@@ -77,6 +89,8 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
     histogramBuckets: config.buckets,
     maxWaitEpochs: maxWaitEpochs(config.flushIntervalMs),
     stateFile: config.stateFile,
+    maxSeries: config.maxSeries,
+    mapping,
     onExposition: (exposition) => {
       cache.accept(exposition);
       if (exposition.epoch >= 0) firstMergedEpochSeen = true;
@@ -100,6 +114,9 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
       maxLabelsPerSample: config.maxLabelsPerSample,
       maxLabelValueBytes: config.maxLabelValueBytes,
     },
+    mapping,
+    // A shard forgets its spellings past this; the merged series, bounded by --max-series, stay.
+    maxSpellings: Math.max(10_000, config.maxSeries),
     attach: (shard, generation, fromEpoch, port) =>
       merger.attach(shard, generation, fromEpoch, port),
     currentEpoch: () => flush.epoch,
@@ -110,6 +127,14 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
     log: log.child({ component: 'shard' }),
   });
   shards.start();
+  const reload = createMappingReload(config.mappingConfig, {
+    apply: (next) => {
+      shards.replaceMapping(next);
+      merger.replaceMapping(next);
+    },
+    countFailure: () => merger.replaceMapping(null),
+    log: log.child({ component: 'config' }),
+  });
   log.info({ count: config.workers, ringBytes: config.ringBytes }, 'shards started');
 
   const logWorker = new LogWorkerClient({
@@ -194,6 +219,8 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
                 },
               }
             : {}),
+          '/-/reload': { POST: createReloadRoute(reload) },
+          '/debug/cardinality': { GET: createCardinalityRoute(() => merger.cardinality()) },
         },
         log.child({ component: 'http' }),
       )
@@ -263,6 +290,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
       const seq = dispatcher.dispatchPush(RecordKind.PushJson, body);
       return seq === null ? Promise.resolve(null) : pushReplies.wait(seq);
     },
+    reload,
     stop,
   };
 }

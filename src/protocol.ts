@@ -34,7 +34,57 @@ export interface SeriesDefinition {
    * (seq - epochStartSeq) * 2^16 + line index. Decides which type claims a name first.
    */
   firstOrder: number;
+  /** Histogram upper bounds a mapping rule chose; absent means the daemon's --buckets. */
+  buckets?: number[];
+  /** Idle time after which the merged series is forgotten; absent or 0 means never. */
+  ttlMs?: number;
 }
+
+/** Which StatsD types a mapping rule applies to; null means every type. */
+export type MetricTypeFilter = 'counter' | 'gauge' | 'observer' | null;
+
+/** One statsd_exporter mapping, checked and with its defaults applied (config/mapping-file.ts). */
+export interface MappingRule {
+  match: string;
+  matchType: 'glob' | 'regex';
+  isDrop: boolean;
+  /** Template with $1 / ${1}; '' for a drop rule. */
+  name: string;
+  /** Label name → value template, sorted by name. */
+  labels: Array<[string, string]>;
+  metricType: MetricTypeFilter;
+  /** A summary is exposed as a histogram; see the README's Limits. */
+  observer: 'histogram' | 'summary';
+  /** null: the daemon's --buckets. */
+  buckets: number[] | null;
+  /** 0: the type's TTL from `catalyst.ttl`, else never. */
+  ttlMs: number;
+}
+
+/** A whole mapping file; sent to every shard and the merger at start and on reload. */
+export interface MappingConfig {
+  rules: MappingRule[];
+  /** Per SeriesKind (counter, gauge, histogram, set); 0 means never. */
+  typeTtlMs: number[];
+  /** Metric name (after mapping) → most series it may have. */
+  seriesLimits: Record<string, number>;
+  /** Labels removed before series are told apart, so the series they split add up. */
+  aggregations: Array<{ metric: string; dropLabels: string[] }>;
+}
+
+export const EMPTY_MAPPING: MappingConfig = {
+  rules: [],
+  typeTtlMs: [0, 0, 0, 0],
+  seriesLimits: {},
+  aggregations: [],
+};
+
+/**
+ * ShardDelta.generation = pool generation * this + table restarts. A pool generation is a
+ * new worker after a failure; a table restart is the same worker starting a fresh series
+ * table (on reload, or past its spelling bound).
+ */
+export const TABLES_PER_GENERATION = 1_000_000;
 
 /** Numbers per counter row: id, samples, sum. */
 export const COUNTER_ROW = 3;
@@ -54,6 +104,10 @@ export interface ShardStats {
   events: number;
   serviceChecks: number;
   droppedTags: number;
+  /** Samples a mapping rule with `action: drop` discarded. */
+  mappingDropped: number;
+  /** Samples of new spellings refused because the shard's series table was full. */
+  spellingLimitDropped: number;
 }
 
 /**
@@ -79,6 +133,8 @@ export interface ShardDelta {
    */
   histograms: Float64Array;
   histogramStride: number;
+  /** Histograms whose mapping chose other bounds: one block of rows per distinct bound list. */
+  customHistograms: Array<{ upperBounds: number[]; stride: number; rows: Float64Array }>;
   /** Set members seen this epoch, per id, and how many samples named them. */
   sets: Array<[id: number, samples: number, members: string[]]>;
   /**
@@ -223,9 +279,6 @@ export interface MergerStop {
   finalEpoch: number;
 }
 
-export type MergerInbound = MergerTick | RenderRequest | ShardAttach | MergerStop;
-export type MergerOutbound = Exposition | MergerReady | MergerFailure | MergerNotice;
-
 /** A lifecycle event the merger wants logged by the main thread's logger (it has none). */
 export interface MergerNotice {
   kind: 'notice';
@@ -234,6 +287,40 @@ export interface MergerNotice {
   msg: string;
   fields: Record<string, string | number>;
 }
+/** New mapping rules: shards and the merger switch at their next epoch boundary. */
+export interface MappingUpdate {
+  kind: 'mapping';
+  mapping: MappingConfig;
+}
+
+/** A reload found the file bad: the old rules stay; the merger counts the failure. */
+export interface ReloadFailed {
+  kind: 'reload-failed';
+}
+
+/** Asks the merger for /debug/cardinality; answered by a CardinalityReport with the same id. */
+export interface CardinalityRequest {
+  kind: 'cardinality';
+  id: number;
+}
+
+export interface CardinalityReport {
+  kind: 'cardinality';
+  id: number;
+  /** The JSON body, ready to send. */
+  json: string;
+}
+
+export type MergerInbound =
+  | MergerTick
+  | RenderRequest
+  | ShardAttach
+  | MergerStop
+  | MappingUpdate
+  | ReloadFailed
+  | CardinalityRequest;
+export type MergerOutbound =
+  Exposition | MergerReady | MergerFailure | MergerNotice | CardinalityReport;
 
 /** Tells the merger which port a (new generation of a) shard sends on. */
 export interface ShardAttach {

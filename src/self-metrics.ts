@@ -169,6 +169,18 @@ export const SELF_METRICS = {
     ['receiver', 'reason'],
     'Samples or OTLP points refused inside a push whose other samples were kept.',
   ),
+  configReloads: spec(
+    'catalyst_config_reloads_total',
+    'counter',
+    ['outcome'],
+    'Mapping file reloads (SIGHUP, POST /-/reload), by outcome: success or failure.',
+  ),
+  seriesLimit: spec(
+    'catalyst_series_limit',
+    'gauge',
+    [],
+    'The --max-series bound on series over all metrics.',
+  ),
   workerRestarts: spec(
     'catalyst_worker_restarts_total',
     'counter',

@@ -1,4 +1,5 @@
 import type { DaemonConfig } from './config.js';
+import { checkMappingConfig } from './mapping-file.js';
 import { validateCombination } from './validate.js';
 
 /**
@@ -9,4 +10,4 @@ import { validateCombination } from './validate.js';
  */
 export type ConfigCheck = (config: DaemonConfig) => void;
 
-export const CONFIG_CHECKS: ConfigCheck[] = [validateCombination];
+export const CONFIG_CHECKS: ConfigCheck[] = [validateCombination, checkMappingConfig];

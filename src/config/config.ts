@@ -46,6 +46,10 @@ export interface DaemonConfig {
   logsFileMaxBytes: number;
   /** Rotated files kept besides the live one. */
   logsFileMaxFiles: number;
+  /** statsd_exporter mapping file (config/mapping-file.ts); null when none. */
+  mappingConfig: string | null;
+  /** Series over all metrics; a new series past it is not created and its samples are counted. */
+  maxSeries: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -36,4 +36,8 @@ export const DEFAULTS = {
   logsFile: 'off',
   logsFileMaxBytes: 64 * 1024 * 1024,
   logsFileMaxFiles: 5,
+  mappingConfig: '',
+  // Generous for one node, finite so a flood of names cannot take the host's memory: the
+  // merger holds roughly 1 KiB per series, so about 200 MiB at the bound.
+  maxSeries: 200_000,
 } as const;

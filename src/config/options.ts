@@ -249,6 +249,27 @@ export const OPTIONS = [
     parse: parseOptionalText,
   }),
   option({
+    key: 'mappingConfig',
+    flag: '--mapping-config',
+    aliases: ['--statsd.mapping-config'],
+    valueName: 'FILE',
+    group: 'Pipeline',
+    description:
+      'statsd_exporter mapping file (YAML), with our catalyst: section; reread on SIGHUP',
+    defaultText: DEFAULTS.mappingConfig,
+    parse: parseOptionalPath,
+  }),
+  option({
+    key: 'maxSeries',
+    flag: '--max-series',
+    aliases: [],
+    valueName: 'N',
+    group: 'Pipeline',
+    description: 'series over all metrics; samples of a new series past it are dropped and counted',
+    defaultText: String(DEFAULTS.maxSeries),
+    parse: parseInteger(1, 100_000_000),
+  }),
+  option({
     key: 'logLevel',
     flag: '--log-level',
     aliases: [],

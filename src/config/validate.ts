@@ -70,7 +70,10 @@ export function parseHttpEngine(text: string): 'auto' | 'node' {
   return text;
 }
 
-/** A file path, or `off` (or empty) for none. */
+/**
+ * A file path, or `off` (or empty) for none. A file itself is read later, where its errors
+ * can name its keys.
+ */
 export function parseOptionalPath(text: string): string | null {
   const trimmed = text.trim();
   return trimmed === '' || trimmed === 'off' ? null : trimmed;

@@ -2,7 +2,9 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Logger } from '../log.js';
 import type {
+  CardinalityReport,
   Exposition,
+  MappingConfig,
   ExpositionFormat,
   MergerInbound,
   MergerOutbound,
@@ -16,6 +18,8 @@ export interface MergerThreadOptions {
   maxWaitEpochs: number;
   /** --state-file, or null. */
   stateFile: string | null;
+  maxSeries: number;
+  mapping: MappingConfig;
   onExposition(exposition: Exposition): void;
   log: Logger;
 }
@@ -27,11 +31,32 @@ export class MergerThread {
   readonly #port: MessagePort;
   readonly #pool: Piscina;
   readonly #task: Promise<unknown>;
+  readonly #cardinalityWaiters = new Map<number, (json: string) => void>();
+  #nextRequestId = 0;
 
   private constructor(port: MessagePort, pool: Piscina, task: Promise<unknown>) {
     this.#port = port;
     this.#pool = pool;
     this.#task = task;
+  }
+
+  /** The /debug/cardinality body, computed on the merger thread. */
+  cardinality(): Promise<string> {
+    const id = this.#nextRequestId++;
+    return new Promise((resolve) => {
+      this.#cardinalityWaiters.set(id, resolve);
+      this.#send({ kind: 'cardinality', id });
+    });
+  }
+
+  /** New rules for limits and TTLs; null counts a reload that kept the old rules. */
+  replaceMapping(mapping: MappingConfig | null): void {
+    this.#send(mapping === null ? { kind: 'reload-failed' } : { kind: 'mapping', mapping });
+  }
+
+  #onCardinality(report: CardinalityReport): void {
+    this.#cardinalityWaiters.get(report.id)?.(report.json);
+    this.#cardinalityWaiters.delete(report.id);
   }
 
   static async start(options: MergerThreadOptions): Promise<MergerThread> {
@@ -43,12 +68,15 @@ export class MergerThread {
       atomics: 'disabled',
     });
     const { port1, port2 } = new MessageChannel();
+    let thread: MergerThread | null = null;
     const ready = new Promise<void>((resolve, reject) => {
       port1.on('message', (message: MergerOutbound) => {
         if (message.kind === 'ready') resolve();
         else if (message.kind === 'exposition') options.onExposition(message);
         else if (message.kind === 'notice') options.log[message.level](message.fields, message.msg);
-        else reject(new Error(message.error.message));
+        else if (message.kind === 'cardinality') {
+          if (thread !== null) thread.#onCardinality(message);
+        } else reject(new Error(message.error.message));
       });
     });
     const task = pool.run(
@@ -59,6 +87,8 @@ export class MergerThread {
         histogramBuckets: options.histogramBuckets,
         maxWaitEpochs: options.maxWaitEpochs,
         stateFile: options.stateFile,
+        maxSeries: options.maxSeries,
+        mapping: options.mapping,
       },
       { transferList: [port2] as never },
     );
@@ -67,7 +97,8 @@ export class MergerThread {
       ready,
       task.then(() => Promise.reject(new Error('merger exited at start'))),
     ]);
-    return new MergerThread(port1, pool, task);
+    thread = new MergerThread(port1, pool, task);
+    return thread;
   }
 
   attach(shard: number, generation: number, fromEpoch: number, port: MessagePort): void {

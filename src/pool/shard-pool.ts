@@ -3,6 +3,7 @@ import { Piscina } from 'piscina';
 import type { SampleLimits } from '../../workers/parse/sample-limits.js';
 import type { Logger } from '../log.js';
 import type { PushAck } from '../protocol.js';
+import type { MappingConfig, MappingUpdate } from '../protocol.js';
 
 /** What each shard task is given (see workers/shard/shard.ts ShardOptions). */
 interface ShardTaskOptions {
@@ -19,6 +20,10 @@ interface ShardTaskOptions {
   limits: SampleLimits;
   unshipped: SharedArrayBuffer;
   faults: SharedArrayBuffer;
+  mapping: MappingConfig;
+  maxSpellings: number;
+  /** New mapping rules arrive here between slices. */
+  controlPort: MessagePort;
 }
 
 export interface ShardPoolOptions {
@@ -28,6 +33,8 @@ export interface ShardPoolOptions {
   /** The daemon's log level; at debug, shards log refused lines (rate-limited). */
   logLevel: string;
   limits: SampleLimits;
+  mapping: MappingConfig;
+  maxSpellings: number;
   /** Tells the merger which port shard `shard`'s generation `generation` sends on. */
   attach(shard: number, generation: number, fromEpoch: number, port: MessagePort): void;
   /** The epoch being accumulated now: where a replacement shard starts. */
@@ -51,6 +58,8 @@ export class ShardPool {
   readonly #options: ShardPoolOptions;
   readonly #pool: Piscina;
   readonly #running: Array<Promise<unknown>> = [];
+  readonly #controlPorts: MessagePort[] = [];
+  #mapping: MappingConfig;
   #isStopping = false;
   // One Int32 per shard: records consumed since its last shipped delta (the shard writes).
   readonly #unshipped: Int32Array;
@@ -59,6 +68,7 @@ export class ShardPool {
 
   constructor(options: ShardPoolOptions) {
     this.#options = options;
+    this.#mapping = options.mapping;
     const count = options.rings.length;
     this.#unshipped = new Int32Array(new SharedArrayBuffer(4 * count));
     this.#faults = new Int32Array(new SharedArrayBuffer(4 * count));
@@ -90,10 +100,18 @@ export class ShardPool {
     return true;
   }
 
+  /** Every shard switches to `mapping` at its next epoch boundary; restarts start with it. */
+  replaceMapping(mapping: MappingConfig): void {
+    this.#mapping = mapping;
+    const update: MappingUpdate = { kind: 'mapping', mapping };
+    for (const port of this.#controlPorts) port?.postMessage(update);
+  }
+
   /** Resolves when every shard has returned after the stop request (see FlushControl). */
   async stop(): Promise<void> {
     this.#isStopping = true;
     await Promise.allSettled(this.#running);
+    for (const port of this.#controlPorts) port?.close();
     await this.#pool.destroy();
   }
 
@@ -109,6 +127,9 @@ export class ShardPool {
     acks.port2.on('message', (ack: PushAck) => this.#options.onPushAck(ack));
     // The ack port must not keep the process alive on its own once the shards are gone.
     acks.port2.unref();
+    const control = new MessageChannel();
+    this.#controlPorts[shard]?.close();
+    this.#controlPorts[shard] = control.port1;
     const task: ShardTaskOptions = {
       shard,
       generation,
@@ -123,9 +144,12 @@ export class ShardPool {
       limits: this.#options.limits,
       unshipped: this.#unshipped.buffer as SharedArrayBuffer,
       faults: this.#faults.buffer as SharedArrayBuffer,
+      mapping: this.#mapping,
+      maxSpellings: this.#options.maxSpellings,
+      controlPort: control.port2,
     };
     try {
-      await this.#pool.run(task, { transferList: [port1, acks.port1] as never });
+      await this.#pool.run(task, { transferList: [port1, acks.port1, control.port2] as never });
     } catch (err) {
       // A push whose record died with this generation times out in PushReplies.
       acks.port2.close();

@@ -1,6 +1,7 @@
 import client from 'prom-client';
 import {
   SeriesKind,
+  type MappingConfig,
   type MergerTick,
   type SeriesDefinition,
   type ShardDelta,
@@ -26,6 +27,7 @@ export function shardDelta(
     gauges: new Float64Array(0),
     histograms: new Float64Array(0),
     histogramStride: 5,
+    customHistograms: [],
     sets: [],
     stats: createShardStats(),
     ...parts,
@@ -83,7 +85,7 @@ export interface MergedStore {
 /** A SeriesStore whose families land in a text and an OpenMetrics registry, as in merger.ts. */
 export function createMergedStore(
   histogramBuckets: readonly number[] = [],
-  options: { claimsSelfMetrics: boolean } = { claimsSelfMetrics: false },
+  options: { claimsSelfMetrics?: boolean; maxSeries?: number; mapping?: MappingConfig } = {},
 ): MergedStore {
   const text = new client.Registry();
   const openmetrics = new client.Registry<client.OpenMetricsContentType>();
@@ -102,6 +104,12 @@ export function createMergedStore(
       registries.openmetrics.registerMetric(views.openmetrics as unknown as client.Metric<string>);
     },
   };
-  const store = new SeriesStore({ claims, histogramBuckets, registrar });
+  const store = new SeriesStore({
+    claims,
+    histogramBuckets,
+    maxSeries: options.maxSeries,
+    mapping: options.mapping,
+    registrar,
+  });
   return { store, registries, claims, registrar };
 }

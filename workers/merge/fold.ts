@@ -7,11 +7,13 @@ import {
 } from '../../src/protocol.js';
 import type { GaugeFamily, HistogramSeries, ScalarSeries } from './families.js';
 import { replayGauge, type GaugeContribution } from './gauge-replay.js';
-import { REFUSED, type SeriesRef, type SeriesStore } from './series-store.js';
+import { OVER_LIMIT, REFUSED, type SeriesRef, type SeriesStore } from './series-store.js';
 
 export interface FoldOutcome {
   /** Samples whose series lost a type conflict. */
   typeConflictSamples: number;
+  /** Samples whose series a series limit kept from being created. */
+  seriesLimitSamples: number;
 }
 
 /**
@@ -24,7 +26,7 @@ export function foldEpoch(
   deltas: readonly ShardDelta[],
   options: { isLate: boolean } = { isLate: false },
 ): FoldOutcome {
-  const outcome: FoldOutcome = { typeConflictSamples: 0 };
+  const outcome: FoldOutcome = { typeConflictSamples: 0, seriesLimitSamples: 0 };
   defineInStreamOrder(store, deltas);
 
   const gauges = new Map<ScalarSeries, GaugeContribution[]>();
@@ -33,7 +35,10 @@ export function foldEpoch(
     const resolve = (id: number): SeriesRef | undefined =>
       store.lookup(delta.shard, delta.generation, id);
     foldCounters(delta.counters, resolve, outcome);
-    foldHistograms(delta, resolve, outcome);
+    foldHistograms(delta.histograms, delta.histogramStride, resolve, outcome);
+    for (const block of delta.customHistograms ?? []) {
+      foldHistograms(block.rows, block.stride, resolve, outcome);
+    }
     collectGauges(delta.gauges, resolve, gauges, outcome);
     collectSets(delta.sets, resolve, setMembers, outcome);
   }
@@ -61,22 +66,34 @@ function defineInStreamOrder(store: SeriesStore, deltas: readonly ShardDelta[]):
 
 type Resolve = (id: number) => SeriesRef | undefined;
 
+/** Counts the samples of a row no series takes. True when the row must be skipped. */
+function isRefused(series: SeriesRef | undefined, samples: number, outcome: FoldOutcome): boolean {
+  if (series === undefined) return true;
+  if (series === REFUSED) outcome.typeConflictSamples += samples;
+  else if (series === OVER_LIMIT) outcome.seriesLimitSamples += samples;
+  else return false;
+  return true;
+}
+
 function foldCounters(rows: Float64Array, resolve: Resolve, outcome: FoldOutcome): void {
   for (let at = 0; at < rows.length; at += COUNTER_ROW) {
-    const series = resolve(rows[at]) as ScalarSeries | typeof REFUSED | undefined;
-    if (series === undefined) continue;
-    if (series === REFUSED) outcome.typeConflictSamples += rows[at + 1];
-    else series.value += rows[at + 2];
+    const series = resolve(rows[at]);
+    if (!isRefused(series, rows[at + 1], outcome)) (series as ScalarSeries).value += rows[at + 2];
   }
 }
 
-function foldHistograms(delta: ShardDelta, resolve: Resolve, outcome: FoldOutcome): void {
-  const rows = delta.histograms;
-  const stride = delta.histogramStride;
+function foldHistograms(
+  rows: Float64Array,
+  stride: number,
+  resolve: Resolve,
+  outcome: FoldOutcome,
+): void {
   for (let at = 0; at < rows.length; at += stride) {
-    const series = resolve(rows[at]) as HistogramSeries | typeof REFUSED | undefined;
-    if (series === undefined) continue;
-    if (series === REFUSED) {
+    const ref = resolve(rows[at]);
+    if (isRefused(ref, rows[at + 1], outcome)) continue;
+    const series = ref as HistogramSeries;
+    // Two rules gave one name different bounds: the family keeps the first rule's.
+    if (series.buckets.length !== stride - HISTOGRAM_ROW_HEAD) {
       outcome.typeConflictSamples += rows[at + 1];
       continue;
     }
@@ -97,9 +114,9 @@ function collectGauges(
   while (at < records.length) {
     const logLength = records[at + 5] * 2;
     const end = at + GAUGE_RECORD_HEAD + logLength;
-    const series = resolve(records[at]) as ScalarSeries | typeof REFUSED | undefined;
-    if (series === REFUSED) outcome.typeConflictSamples += records[at + 1];
-    else if (series !== undefined) {
+    const ref = resolve(records[at]);
+    if (!isRefused(ref, records[at + 1], outcome)) {
+      const series = ref as ScalarSeries;
       let contributions = into.get(series);
       if (contributions === undefined) into.set(series, (contributions = []));
       contributions.push({
@@ -120,12 +137,9 @@ function collectSets(
   outcome: FoldOutcome,
 ): void {
   for (const [id, samples, members] of sets) {
-    const series = resolve(id) as ScalarSeries | typeof REFUSED | undefined;
-    if (series === undefined) continue;
-    if (series === REFUSED) {
-      outcome.typeConflictSamples += samples;
-      continue;
-    }
+    const ref = resolve(id);
+    if (isRefused(ref, samples, outcome)) continue;
+    const series = ref as ScalarSeries;
     let union = into.get(series);
     if (union === undefined) into.set(series, (union = new Set()));
     for (const member of members) union.add(member);

@@ -7,6 +7,7 @@ import type {
   DeltaMessage,
   Exposition,
   ExpositionFormat,
+  MappingConfig,
   MergerInbound,
   MergerNotice,
   ShardAttach,
@@ -34,6 +35,11 @@ export interface MergerOptions {
   maxWaitEpochs: number;
   /** --state-file: loaded once here, written every STATE_WRITE_INTERVAL_MS and at stop. */
   stateFile?: string | null;
+  /** --max-series: series over all metrics; absent means unbounded. */
+  maxSeries?: number;
+  mapping?: MappingConfig;
+  /** Wall clock for TTLs; injected by tests. */
+  now?: () => number;
 }
 
 // What a crash (not a clean stop) can cost with --state-file: up to this much of counting.
@@ -55,6 +61,8 @@ export class Merger {
   readonly #otlp: OtlpSeries;
   readonly #self: SelfMetrics;
   readonly #registries: Record<ExpositionFormat, client.Registry>;
+  readonly #now: () => number;
+  #hasTtl: boolean;
   #wantsOpenMetrics = false;
   #foldedEpoch = -1;
   #renderedEpoch = -1;
@@ -70,6 +78,7 @@ export class Merger {
     this.#registries = { text: new client.Registry(), openmetrics: createOpenMetricsRegistry() };
     this.#self = new SelfMetrics(this.#registries.text, this.#registries.openmetrics);
     this.#self.setBuildInfo(options.version, options.httpEngine);
+    if (options.maxSeries !== undefined) this.#self.gauge('seriesLimit').set(options.maxSeries);
 
     const claims = new NameClaims();
     for (const spec of Object.values(SELF_METRICS)) {
@@ -83,8 +92,12 @@ export class Merger {
         );
       },
     };
+    this.#now = options.now ?? Date.now;
+    this.#hasTtl = hasTtl(options.mapping);
     this.#store = new SeriesStore({
       claims,
+      maxSeries: options.maxSeries,
+      mapping: options.mapping,
       histogramBuckets: options.histogramBuckets,
       registrar,
     });
@@ -117,6 +130,19 @@ export class Merger {
         this.#finalEpoch = message.finalEpoch;
         this.#stopIfDone();
         break;
+      case 'mapping':
+        this.#store.replaceMapping(message.mapping);
+        this.#hasTtl = hasTtl(message.mapping);
+        this.#self.counter('configReloads').inc({ outcome: 'success' });
+        break;
+      case 'reload-failed':
+        this.#self.counter('configReloads').inc({ outcome: 'failure' });
+        break;
+      case 'cardinality': {
+        const json = JSON.stringify(this.#store.cardinality());
+        this.#options.mainPort.postMessage({ kind: 'cardinality', id: message.id, json });
+        break;
+      }
     }
   }
 
@@ -205,15 +231,27 @@ export class Merger {
 
   #fold(deltas: ShardDelta[], isLate: boolean): void {
     const started = performance.now();
+    const nowMs = this.#now();
+    this.#store.beginFold(nowMs);
     const outcome = foldEpoch(this.#store, deltas, { isLate });
     const groupOps = deltas.flatMap((delta) => delta.groupOps ?? []);
     const refusedGroupSamples = groupOps.length > 0 ? this.#groups.apply(groupOps) : 0;
     const otlpPoints = deltas.flatMap((delta) => delta.otlpPoints ?? []);
     const refusedOtlpPoints = otlpPoints.length > 0 ? this.#otlp.apply(otlpPoints) : 0;
-    for (const delta of deltas) this.#self.addShardStats(delta.stats);
+    if (this.#hasTtl) this.#store.expireIdle(nowMs);
+    for (const delta of deltas) {
+      this.#self.addShardStats(delta.stats);
+      this.#store.seriesLimitDrops += delta.stats.spellingLimitDropped;
+    }
     const typeConflicts = outcome.typeConflictSamples + refusedGroupSamples + refusedOtlpPoints;
     if (typeConflicts > 0) {
       this.#self.counter('samplesDropped').inc({ reason: 'type_conflict' }, typeConflicts);
+    }
+    if (outcome.seriesLimitSamples > 0) {
+      this.#store.seriesLimitDrops += outcome.seriesLimitSamples;
+      this.#self
+        .counter('samplesDropped')
+        .inc({ reason: 'series_limit' }, outcome.seriesLimitSamples);
     }
     this.#self.histogram('mergeDuration').observe((performance.now() - started) / 1000);
   }
@@ -259,6 +297,11 @@ export class Merger {
   #stopIfDone(): void {
     if (this.#renderedEpoch >= this.#finalEpoch && !this.#isRenderQueued) this.#resolveStopped();
   }
+}
+
+function hasTtl(mapping: MappingConfig | undefined): boolean {
+  if (mapping === undefined) return false;
+  return mapping.typeTtlMs.some((ms) => ms > 0) || mapping.rules.some((rule) => rule.ttlMs > 0);
 }
 
 function createOpenMetricsRegistry(): client.Registry {

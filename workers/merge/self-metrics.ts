@@ -47,6 +47,12 @@ export class SelfMetrics {
     this.counter('ingestEvents').inc(stats.events);
     this.counter('ingestServiceChecks').inc(stats.serviceChecks);
     this.counter('parseDroppedTags').inc(stats.droppedTags);
+    if (stats.spellingLimitDropped > 0) {
+      this.counter('samplesDropped').inc({ reason: 'series_limit' }, stats.spellingLimitDropped);
+    }
+    if (stats.mappingDropped > 0) {
+      this.counter('samplesDropped').inc({ reason: 'mapping_drop' }, stats.mappingDropped);
+    }
   }
 
   setIngest(snapshot: IngestSnapshot): void {

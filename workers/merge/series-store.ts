@@ -1,4 +1,11 @@
-import { SeriesKind, type SeriesDefinition } from '../../src/protocol.js';
+import {
+  EMPTY_MAPPING,
+  SeriesKind,
+  TABLES_PER_GENERATION,
+  type MappingConfig,
+  type SeriesDefinition,
+} from '../../src/protocol.js';
+import { reportCardinality, type CardinalityJson } from './cardinality.js';
 import {
   CounterFamily,
   GaugeFamily,
@@ -11,15 +18,36 @@ import {
 } from './families.js';
 import { NameClaims, counterBaseName, namesOfFamily } from './name-claims.js';
 
-/** A shard's series, resolved: where its samples go, or REFUSED when its type lost. */
-export type MergedSeries = ScalarSeries | HistogramSeries;
+/** What the store keeps beside each series: for TTL, limits and revival after expiry. */
+interface Tracked {
+  key: string;
+  family: Family<ScalarSeries> | Family<HistogramSeries>;
+  /** Metric name as defined (after mapping), for its per-metric limit. */
+  metric: string;
+  lastSeenMs: number;
+  /** 0: never expires. */
+  ttlMs: number;
+  isExpired: boolean;
+}
+
+/**
+ * A shard's series, resolved: where its samples go; REFUSED when its type lost;
+ * OVER_LIMIT when creating it would pass --max-series or the metric's own limit.
+ */
+export type MergedSeries = (ScalarSeries | HistogramSeries) & Tracked;
 export const REFUSED = null;
-export type SeriesRef = MergedSeries | typeof REFUSED;
+export const OVER_LIMIT = false;
+export type SeriesRef = MergedSeries | typeof REFUSED | typeof OVER_LIMIT;
 
 interface ShardRefs {
   generation: number;
   /** bySlot[kind][slot]: ids are slot * 4 + kind, so each kind indexes densely. */
   bySlot: SeriesRef[][];
+  /**
+   * The generation before, kept for one more: a shard starts a fresh table on every reload
+   * and under a name flood, and a late delta of the old table must still find its series.
+   */
+  previous: ShardRefs | null;
 }
 
 export interface FamilyRegistrar {
@@ -40,15 +68,67 @@ export class SeriesStore {
   readonly #refs = new Map<number, ShardRefs>();
   readonly #histogramBuckets: readonly number[];
   readonly #registrar: FamilyRegistrar;
+  readonly #maxSeries: number;
+  #mapping: MappingConfig;
+  #seriesCount = 0;
+  /** Set by beginFold: the time every series a delta touches is marked as seen at. */
+  #nowMs = 0;
+  /** Samples refused by a series limit since start. */
+  seriesLimitDrops = 0;
 
   constructor(options: {
     claims: NameClaims;
     histogramBuckets: readonly number[];
     registrar: FamilyRegistrar;
+    /** Series over all metrics; Infinity when unbounded (tests). */
+    maxSeries?: number;
+    mapping?: MappingConfig;
   }) {
     this.claims = options.claims;
     this.#histogramBuckets = options.histogramBuckets;
     this.#registrar = options.registrar;
+    this.#maxSeries = options.maxSeries ?? Infinity;
+    this.#mapping = options.mapping ?? EMPTY_MAPPING;
+  }
+
+  get seriesCount(): number {
+    return this.#seriesCount;
+  }
+
+  /** Limits and type TTLs of new rules; series already defined keep theirs until redefined. */
+  replaceMapping(mapping: MappingConfig): void {
+    this.#mapping = mapping;
+  }
+
+  beginFold(nowMs: number): void {
+    this.#nowMs = nowMs;
+  }
+
+  /**
+   * Forgets series idle for longer than their TTL. A shard's id may still point at one: the
+   * next sample revives it from zero (a counter reset, which rate() handles).
+   */
+  expireIdle(nowMs: number): number {
+    let expired = 0;
+    for (const family of this.families.values()) {
+      for (const [key, series] of family.series as Map<string, MergedSeries>) {
+        if (series.ttlMs === 0 || nowMs - series.lastSeenMs <= series.ttlMs) continue;
+        family.series.delete(key);
+        series.isExpired = true;
+        resetValues(series);
+        this.#seriesCount--;
+        expired++;
+      }
+    }
+    return expired;
+  }
+
+  cardinality(): CardinalityJson {
+    return reportCardinality(this.families, {
+      seriesCount: this.#seriesCount,
+      maxSeries: this.#maxSeries,
+      limitDrops: this.seriesLimitDrops,
+    });
   }
 
   /** Counts of exposed series by kind name. */
@@ -77,32 +157,77 @@ export class SeriesStore {
 
   /** The series a shard's id feeds; undefined when the id was never defined. */
   lookup(shard: number, generation: number, id: number): SeriesRef | undefined {
-    const refs = this.#refs.get(shard);
-    if (refs === undefined || refs.generation !== generation) return undefined;
-    return refs.bySlot[id & 3][id >>> 2];
+    const current = this.#refs.get(shard);
+    const refs = current?.generation === generation ? current : current?.previous;
+    if (refs == null || refs.generation !== generation) return undefined;
+    const ref = refs.bySlot[id & 3][id >>> 2];
+    if (ref === undefined || ref === REFUSED || ref === OVER_LIMIT) return ref;
+    if (ref.isExpired && !this.#revive(ref)) return OVER_LIMIT;
+    ref.lastSeenMs = this.#nowMs;
+    return ref;
+  }
+
+  #revive(series: MergedSeries): boolean {
+    if (this.#isOverLimit(series.family, series.metric)) return false;
+    (series.family.series as Map<string, MergedSeries>).set(series.key, series);
+    series.isExpired = false;
+    this.#seriesCount++;
+    return true;
+  }
+
+  #isOverLimit(family: { series: Map<string, unknown> }, metric: string): boolean {
+    if (this.#seriesCount >= this.#maxSeries) return true;
+    const limit = this.#mapping.seriesLimits[metric];
+    return limit !== undefined && family.series.size >= limit;
   }
 
   #refsOf(shard: number, generation: number): ShardRefs {
     let refs = this.#refs.get(shard);
     // A new generation of a shard numbers its series from scratch. A late delta of a
-    // replaced generation must not wipe its successor's table: its ids go nowhere.
+    // replaced generation must not wipe its successor's table: it goes to the previous
+    // table when that is its own, else nowhere.
     if (refs !== undefined && generation < refs.generation) {
-      return { generation, bySlot: [[], [], [], []] };
+      if (refs.previous?.generation === generation) return refs.previous;
+      return { generation, bySlot: [[], [], [], []], previous: null };
     }
     if (refs === undefined || refs.generation !== generation) {
-      refs = { generation, bySlot: [[], [], [], []] };
+      // Only a table restart keeps the table before; a failed worker's ids go nowhere.
+      const isSameWorker =
+        refs !== undefined &&
+        Math.floor(refs.generation / TABLES_PER_GENERATION) ===
+          Math.floor(generation / TABLES_PER_GENERATION);
+      if (refs !== undefined) refs.previous = null;
+      refs = { generation, bySlot: [[], [], [], []], previous: isSameWorker ? refs! : null };
       this.#refs.set(shard, refs);
     }
     return refs;
   }
 
   #resolve(definition: SeriesDefinition): SeriesRef {
-    const family = this.#familyFor(definition.kind, definition.name);
+    // At the bound not even a family is made: a flood of names would register one each.
+    const { owner } = namesOfFamily(definition.kind, definition.name);
+    if (this.#seriesCount >= this.#maxSeries && !this.families.has(owner)) return OVER_LIMIT;
+    const family = this.#familyFor(definition.kind, definition.name, definition.buckets);
     if (family === null) return REFUSED;
     const key = definition.labels.join('\u0000');
-    const existing = family.series.get(key);
-    if (existing !== undefined) return existing;
+    const ttlMs = definition.ttlMs ?? this.#mapping.typeTtlMs[definition.kind] ?? 0;
+    const existing = family.series.get(key) as MergedSeries | undefined;
+    if (existing !== undefined) {
+      existing.ttlMs = ttlMs;
+      return existing;
+    }
+    // Over a limit: the series is not created and its samples are dropped and counted; one
+    // overflow series per metric would still hide which label exploded, so we chose to drop.
+    if (this.#isOverLimit(family, definition.name)) return OVER_LIMIT;
 
+    const tracked: Tracked = {
+      key,
+      family,
+      metric: definition.name,
+      lastSeenMs: this.#nowMs,
+      ttlMs,
+      isExpired: false,
+    };
     const labels = toLabels(definition.labels);
     const series: MergedSeries =
       family instanceof HistogramFamily
@@ -111,15 +236,18 @@ export class SeriesStore {
             sum: 0,
             count: 0,
             buckets: new Float64Array(family.upperBounds.length + 1),
+            ...tracked,
           }
-        : { labels, value: 0 };
+        : { labels, value: 0, ...tracked };
     (family.series as Map<string, MergedSeries>).set(key, series);
+    this.#seriesCount++;
     return series;
   }
 
   #familyFor(
     kind: SeriesKind,
     name: string,
+    buckets: readonly number[] | undefined,
   ): Family<ScalarSeries> | Family<HistogramSeries> | null {
     const { owner, names } = namesOfFamily(kind, name);
     const existing = this.families.get(owner);
@@ -131,7 +259,7 @@ export class SeriesStore {
     let family: Family<ScalarSeries> | Family<HistogramSeries>;
     if (kind === SeriesKind.Counter) family = new CounterFamily(counterBaseName(name), help);
     else if (kind === SeriesKind.Histogram) {
-      family = new HistogramFamily(name, help, this.#histogramBuckets);
+      family = new HistogramFamily(name, help, buckets ?? this.#histogramBuckets);
     } else {
       family = new GaugeFamily(name, help);
       if (kind === SeriesKind.Set) this.setFamilies.add(family as GaugeFamily);
@@ -150,6 +278,16 @@ function toLabels(flat: readonly string[]): Labels {
   const labels: Labels = Object.create(null);
   for (let i = 0; i < flat.length; i += 2) labels[flat[i]] = flat[i + 1];
   return labels;
+}
+
+function resetValues(series: MergedSeries): void {
+  if ('buckets' in series) {
+    series.sum = 0;
+    series.count = 0;
+    series.buckets.fill(0);
+  } else {
+    series.value = 0;
+  }
 }
 
 function kindName(kind: SeriesKind): string {

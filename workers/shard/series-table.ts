@@ -1,6 +1,7 @@
 import { SeriesKind, type SeriesDefinition } from '../../src/protocol.js';
 import { buildLabels, type LabelPairs, type TagProblems } from '../parse/labels.js';
 import { sanitizeLabelName, sanitizeLabelValue, sanitizeMetricName } from '../parse/sanitize.js';
+import type { MapOutcome, Mapper } from './mapper.js';
 import type { ParsedLine } from '../parse/statsd-line.js';
 
 /**
@@ -26,6 +27,7 @@ const KIND_OF_RAW_TYPE: Record<RawType, SeriesKind> = {
 };
 
 interface Spellings {
+  /** -2 until the untagged spelling is first seen; DROPPED_ID when a rule drops it. */
   untaggedId: number;
   tagged: Map<string, TaggedSpelling> | null;
 }
@@ -35,6 +37,11 @@ interface TaggedSpelling {
   /** Tags building the labels dropped; counted again for every line of this spelling. */
   droppedTags: number;
 }
+
+/** The id of a spelling a mapping rule drops: its samples are counted and discarded. */
+export const DROPPED_ID = -1;
+/** The id of a new spelling past the table's bound: refused until the table starts afresh. */
+export const OVER_CAPACITY_ID = -3;
 
 export function kindOfId(id: number): SeriesKind {
   return (id & 3) as SeriesKind;
@@ -50,9 +57,47 @@ export class SeriesTable {
   readonly #nextSlot = [0, 0, 0, 0];
   #definitions: SeriesDefinition[] = [];
   readonly tagProblems: TagProblems = { dropped: 0 };
+  #mapper: Mapper | null = null;
+  #dropLabels = new Map<string, ReadonlySet<string>>();
+  /** Histogram slot → index into bucketSets; 0 is the daemon's --buckets. */
+  readonly #bucketSetOfSlot: number[] = [];
+  /** Bound lists mapping rules chose, by their text; index 0 stands for the default. */
+  readonly bucketSets: Array<number[] | null> = [null];
+  readonly #bucketSetIndex = new Map<string, number>();
+  #spellingCount = 0;
+
+  readonly #maxSpellings: number;
+
+  /** `maxSpellings`: new spellings past it are refused (OVER_CAPACITY_ID) rather than kept. */
+  constructor(mapper: Mapper | null = null, maxSpellings = Infinity) {
+    this.#maxSpellings = maxSpellings;
+    this.useMapper(mapper);
+  }
+
+  /**
+   * Rules for spellings first seen from now on. Spellings already known keep their outcome
+   * until the table is started afresh, which the shard does at its next epoch boundary.
+   */
+  useMapper(mapper: Mapper | null): void {
+    this.#mapper = mapper;
+    this.#dropLabels = new Map();
+    for (const { metric, dropLabels } of mapper?.config.aggregations ?? []) {
+      this.#dropLabels.set(metric, new Set(dropLabels));
+    }
+  }
 
   get size(): number {
     return this.#idByCanonicalKey.size;
+  }
+
+  /** Raw spellings remembered; the shard starts a fresh table past its bound. */
+  get spellingCount(): number {
+    return this.#spellingCount;
+  }
+
+  /** Which bound list a histogram slot observes into (index into bucketSets). */
+  bucketSetOf(slot: number): number {
+    return this.#bucketSetOfSlot[slot] ?? 0;
   }
 
   /** The id of the line's series, defining it (at stream position `order`) when new. */
@@ -61,12 +106,17 @@ export class SeriesTable {
     const byName = this.#byRawType[RAW_TYPES.indexOf(rawType)];
     let spellings = byName.get(line.name);
     if (spellings === undefined) {
-      spellings = { untaggedId: -1, tagged: null };
+      if (this.#spellingCount >= this.#maxSpellings) return OVER_CAPACITY_ID;
+      spellings = { untaggedId: -2, tagged: null };
       byName.set(detachString(line.name), spellings);
     }
 
     if (line.influxTags === '' && line.dogTags === '') {
-      if (spellings.untaggedId < 0) spellings.untaggedId = this.#define(line, rawType, order);
+      if (spellings.untaggedId === -2) {
+        if (this.#spellingCount >= this.#maxSpellings) return OVER_CAPACITY_ID;
+        spellings.untaggedId = this.#define(line, rawType, order);
+        this.#spellingCount++;
+      }
       return spellings.untaggedId;
     }
 
@@ -79,10 +129,12 @@ export class SeriesTable {
       return known.id;
     }
 
+    if (this.#spellingCount >= this.#maxSpellings) return OVER_CAPACITY_ID;
     const droppedBefore = this.tagProblems.dropped;
     const id = this.#define(line, rawType, order);
     const droppedTags = this.tagProblems.dropped - droppedBefore;
     spellings.tagged.set(detachString(tagText), { id, droppedTags });
+    this.#spellingCount++;
     return id;
   }
 
@@ -112,22 +164,56 @@ export class SeriesTable {
   #define(line: ParsedLine, rawType: RawType, order: number): number {
     const kind = KIND_OF_RAW_TYPE[rawType];
     const isServiceCheck = rawType === 'sc';
-    const name = isServiceCheck ? SERVICE_CHECK_METRIC : sanitizeMetricName(line.name);
+    const mapped = isServiceCheck ? null : (this.#mapper?.map(line.name, rawType) ?? null);
+    if (mapped?.isDrop) return DROPPED_ID;
+    let name = isServiceCheck
+      ? SERVICE_CHECK_METRIC
+      : sanitizeMetricName(mapped?.name ?? line.name);
+    if (name === '') name = sanitizeMetricName(line.name);
+
+    // Mapping labels win over tags of the same name, as in statsd_exporter.
     const pairs = buildLabels(line.influxTags, line.dogTags, this.tagProblems);
     if (isServiceCheck) setLabel(pairs, 'check', sanitizeLabelValue(detachString(line.name)));
-    const labels = pairs.flat();
-    return this.#defineKey(kind, name, labels, order);
+    for (const [key, value] of mapped?.labels ?? [])
+      setLabel(pairs, key, sanitizeLabelValue(value));
+    const dropped = this.#dropLabels.get(name);
+    const kept = dropped === undefined ? pairs : pairs.filter(([key]) => !dropped.has(key));
+    const labels = kept.flat();
+    return this.#defineKey(kind, name, labels, order, mapped);
   }
 
-  #defineKey(kind: SeriesKind, name: string, labels: string[], order: number): number {
+  #defineKey(
+    kind: SeriesKind,
+    name: string,
+    labels: string[],
+    order: number,
+    mapped: MapOutcome | null = null,
+  ): number {
     const canonicalKey = `${kind}\u0000${name}\u0000${labels.join('\u0000')}`;
     const existing = this.#idByCanonicalKey.get(canonicalKey);
     if (existing !== undefined) return existing;
 
-    const id = this.#nextSlot[kind]++ * 4 + kind;
+    const slot = this.#nextSlot[kind]++;
+    const id = slot * 4 + kind;
     this.#idByCanonicalKey.set(canonicalKey, id);
-    this.#definitions.push({ id, kind, name, labels, firstOrder: order });
+    const definition: SeriesDefinition = { id, kind, name, labels, firstOrder: order };
+    if (mapped !== null && mapped.ttlMs > 0) definition.ttlMs = mapped.ttlMs;
+    if (kind === SeriesKind.Histogram && mapped?.buckets) {
+      this.#bucketSetOfSlot[slot] = this.#bucketSetFor(mapped.buckets);
+      definition.buckets = mapped.buckets;
+    }
+    this.#definitions.push(definition);
     return id;
+  }
+
+  #bucketSetFor(bounds: number[]): number {
+    const key = bounds.join(',');
+    let index = this.#bucketSetIndex.get(key);
+    if (index === undefined) {
+      index = this.bucketSets.push(bounds) - 1;
+      this.#bucketSetIndex.set(key, index);
+    }
+    return index;
   }
 }
 

@@ -1,6 +1,9 @@
 import {
+  EMPTY_MAPPING,
   SeriesKind,
+  TABLES_PER_GENERATION,
   type GroupOp,
+  type MappingConfig,
   type OtlpPoint,
   type ShardDelta,
   type ShardStats,
@@ -15,7 +18,8 @@ import { createParsedLine, parseStatsdLine, type ParsedLine } from '../parse/sta
 import { CounterStore } from './counter.js';
 import { GaugeStore } from './gauge.js';
 import { HistogramStore } from './histogram.js';
-import { SeriesTable, kindOfId, slotOfId } from './series-table.js';
+import { Mapper } from './mapper.js';
+import { DROPPED_ID, OVER_CAPACITY_ID, SeriesTable, kindOfId, slotOfId } from './series-table.js';
 import { SetStore } from './set.js';
 import { countParseError, createShardStats } from './shard-stats.js';
 
@@ -28,7 +32,18 @@ export interface ShardStateOptions {
   onBadLine?: (reason: string, line: string, transport: number) => void;
   /** Bounds on names and tags; DEFAULT_SAMPLE_LIMITS when absent. */
   limits?: SampleLimits;
+  /** statsd_exporter mapping rules and our aggregation rules; none when absent. */
+  mapping?: MappingConfig;
+  /**
+   * Raw spellings the series table may remember. Past it, new spellings are refused and
+   * counted as series_limit until the next delta, when the table starts afresh (the merged
+   * series survive; only this shard's ids are renumbered). Bounds shard memory under a
+   * flood of distinct names, whatever the rate.
+   */
+  maxSpellings?: number;
 }
+
+const DEFAULT_MAX_SPELLINGS = 200_000;
 
 /** Line positions past this share one position; a record that long is never a datagram. */
 const MAX_LINE_INDEX = 65535;
@@ -46,10 +61,17 @@ const PUSHED_KIND: Record<PushedSample['type'], SeriesKind> = {
  * shard.ts feeds it records and ships its deltas.
  */
 export class ShardState {
-  readonly table = new SeriesTable();
+  table: SeriesTable;
   readonly #counters = new CounterStore();
   readonly #gauges: GaugeStore;
   readonly #histograms: HistogramStore;
+  /** Stores for the bound lists mapping rules chose; index i serves table.bucketSets[i]. */
+  #customHistograms: Array<HistogramStore | null> = [null];
+  #mapper: Mapper | null;
+  #pendingMapping: MappingConfig | null = null;
+  readonly #maxSpellings: number;
+  /** Times the table was started afresh; part of the generation the merger sees. */
+  #tableResets = 0;
   readonly #sets = new SetStore();
   readonly #line: ParsedLine = createParsedLine();
   readonly #limits: SampleLimits;
@@ -63,6 +85,27 @@ export class ShardState {
     this.#gauges = new GaugeStore({ keepsOrder: options.keepsGaugeOrder });
     this.#histograms = new HistogramStore(options.histogramBuckets);
     this.#limits = options.limits ?? DEFAULT_SAMPLE_LIMITS;
+    this.#maxSpellings = options.maxSpellings ?? DEFAULT_MAX_SPELLINGS;
+    this.#mapper = createMapper(options.mapping ?? EMPTY_MAPPING);
+    this.table = new SeriesTable(this.#mapper, this.#maxSpellings);
+  }
+
+  /**
+   * New rules apply at once to spellings the table has not seen, and to every spelling from
+   * the next delta on, when the table starts afresh (ids in this epoch's rows stay valid).
+   */
+  replaceMapping(mapping: MappingConfig): void {
+    this.#pendingMapping = mapping;
+    this.#mapper = createMapper(mapping);
+    this.table.useMapper(this.#mapper);
+  }
+
+  /**
+   * The generation the merger keys this shard's ids by: the pool's generation, then how
+   * often the table was started afresh, so a fresh table never reuses a live id.
+   */
+  generationOf(poolGeneration: number): number {
+    return poolGeneration * TABLES_PER_GENERATION + this.#tableResets;
   }
 
   /**
@@ -123,18 +166,26 @@ export class ShardState {
   }
 
   /** Everything aggregated since the last call; the stores start over empty. */
-  takeDelta(shard: number, generation: number, epoch: number): ShardDelta {
+  takeDelta(shard: number, poolGeneration: number, epoch: number): ShardDelta {
     this.#stats.droppedTags = this.table.tagProblems.dropped;
     this.table.tagProblems.dropped = 0;
+    const customHistograms: ShardDelta['customHistograms'] = [];
+    this.#customHistograms.forEach((store, index) => {
+      if (store === null) return;
+      const rows = store.drain();
+      const upperBounds = this.table.bucketSets[index]!;
+      if (rows.length > 0) customHistograms.push({ upperBounds, stride: store.stride, rows });
+    });
     const delta: ShardDelta = {
       shard,
-      generation,
+      generation: this.generationOf(poolGeneration),
       epoch,
       definitions: this.table.takeDefinitions(),
       counters: this.#counters.drain(),
       gauges: this.#gauges.drain(),
       histograms: this.#histograms.drain(),
       histogramStride: this.#histograms.stride,
+      customHistograms,
       sets: this.#sets.drain(),
       stats: this.#stats,
     };
@@ -147,7 +198,19 @@ export class ShardState {
       this.#groupOps = [];
     }
     this.#stats = createShardStats();
+    this.#startTableIfDue();
     return delta;
+  }
+
+  // Between deltas nothing refers to the table's ids, so it can be replaced: on new rules
+  // (every spelling must be mapped again) or when it has grown past its bound.
+  #startTableIfDue(): void {
+    const hasNewRules = this.#pendingMapping !== null;
+    if (!hasNewRules && this.table.spellingCount < this.#maxSpellings) return;
+    this.#pendingMapping = null;
+    this.table = new SeriesTable(this.#mapper, this.#maxSpellings);
+    this.#customHistograms = [null];
+    this.#tableResets++;
   }
 
   #ingestLine(text: string, transport: number, order: number): void {
@@ -169,6 +232,12 @@ export class ShardState {
     if (line.kind === 'service_check') stats.serviceChecks++;
 
     const id = this.table.resolve(line, order);
+    if (id < 0) {
+      const samples = line.kind === 'metric' && line.type === 's' ? 1 : line.valueCount;
+      if (id === DROPPED_ID) stats.mappingDropped += samples;
+      else if (id === OVER_CAPACITY_ID) stats.spellingLimitDropped += samples;
+      return;
+    }
     this.#store(id, line, order);
   }
 
@@ -191,9 +260,8 @@ export class ShardState {
       case SeriesKind.Histogram: {
         const weight = 1 / line.sampleRate;
         const divisor = line.type === 'ms' ? 1000 : 1;
-        for (let i = 0; i < count; i++) {
-          this.#histograms.observe(slot, id, values[i] / divisor, weight);
-        }
+        const store = this.#histogramStoreOf(slot);
+        for (let i = 0; i < count; i++) store.observe(slot, id, values[i] / divisor, weight);
         break;
       }
       case SeriesKind.Set:
@@ -203,6 +271,22 @@ export class ShardState {
     }
     this.#stats.samples += count;
   }
+
+  #histogramStoreOf(slot: number): HistogramStore {
+    const index = this.table.bucketSetOf(slot);
+    if (index === 0) return this.#histograms;
+    let store = this.#customHistograms[index];
+    if (store == null) {
+      store = new HistogramStore(this.table.bucketSets[index]!);
+      this.#customHistograms[index] = store;
+    }
+    return store;
+  }
+}
+
+function createMapper(mapping: MappingConfig): Mapper | null {
+  const isEmpty = mapping.rules.length === 0 && mapping.aggregations.length === 0;
+  return isEmpty ? null : new Mapper(mapping);
 }
 
 export { LINES_PER_RECORD };

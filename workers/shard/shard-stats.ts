@@ -11,6 +11,8 @@ export function createShardStats(): ShardStats {
     events: 0,
     serviceChecks: 0,
     droppedTags: 0,
+    mappingDropped: 0,
+    spellingLimitDropped: 0,
   };
 }
 

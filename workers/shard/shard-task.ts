@@ -22,6 +22,7 @@ export default async function runShard(options: ShardTaskOptions): Promise<{ sha
   await new Shard({ ...options, ...(onBadLine === undefined ? {} : { onBadLine }) }).run();
   options.mergerPort.close();
   options.ackPort.close();
+  options.controlPort?.close();
   return { shard: options.shard };
 }
 

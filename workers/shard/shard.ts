@@ -9,7 +9,7 @@ import {
   RecordKind,
   isSeqBefore,
 } from '../../src/ring/layout.js';
-import type { DeltaMessage, PushAck } from '../../src/protocol.js';
+import type { DeltaMessage, MappingUpdate, PushAck } from '../../src/protocol.js';
 import { decodeGroupPush } from '../parse/group-push.js';
 import { decodePush } from '../parse/json-push.js';
 import { decodeOtlp } from '../parse/otlp.js';
@@ -30,6 +30,8 @@ export interface ShardOptions extends ShardStateOptions {
   unshipped?: SharedArrayBuffer;
   /** Int32 per shard: 1 throw, 2 end the thread; set only by debug fault injection. */
   faults?: SharedArrayBuffer;
+  /** Mapping updates from the main thread; absent in tests that drive a shard directly. */
+  controlPort?: MessagePort;
 }
 
 // Work for at most this long before giving the event loop a turn (messages, timers).
@@ -69,6 +71,9 @@ export class Shard {
     this.#faults = new Int32Array(options.faults ?? new SharedArrayBuffer(4 * 256));
     this.#epoch = options.startEpoch;
     this.#epochStartSeq = this.#cutOf(options.startEpoch);
+    options.controlPort?.on('message', (update: MappingUpdate) => {
+      this.#state.replaceMapping(update.mapping);
+    });
   }
 
   /** Runs until the main thread sets STOP and everything before the final cut is shipped. */

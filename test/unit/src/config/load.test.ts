@@ -59,6 +59,8 @@ const DEFAULT_CONFIG: DaemonConfig = {
   logsFile: null,
   logsFileMaxBytes: 64 * 1024 * 1024,
   logsFileMaxFiles: 5,
+  mappingConfig: null,
+  maxSeries: 200_000,
 };
 
 describe('loadCommandLine', () => {
@@ -223,10 +225,10 @@ describe('loadCommandLine', () => {
   });
 
   it('refuses an unknown option, naming it, exiting 2', () => {
-    expect(load(['--statsd.mapping-config', 'x.yml'])).toEqual({
+    expect(load(['--statsd.relay.address', 'x:1'])).toEqual({
       outcome: { kind: 'exit', exitCode: 2 },
       out: '',
-      err: "catalyst-metrics: unknown option '--statsd.mapping-config'\n",
+      err: "catalyst-metrics: unknown option '--statsd.relay.address'\n",
     });
   });
 

@@ -38,7 +38,7 @@ describe('foldEpoch', () => {
       shardDelta({ shard: 1, epoch: 1, counters: Float64Array.of(id(Counter, 0), 1, 4) }),
     ]);
 
-    expect(outcome).toEqual({ typeConflictSamples: 0 });
+    expect(outcome).toEqual({ typeConflictSamples: 0, seriesLimitSamples: 0 });
     expect(valueOf(store, 'counter:hits')).toBe(9.5);
   });
 
@@ -228,7 +228,8 @@ describe('foldEpoch', () => {
     foldEpoch(store, [
       shardDelta({
         shard: 0,
-        generation: 1,
+        // A new worker after a failure (see TABLES_PER_GENERATION).
+        generation: 1_000_000,
         epoch: 1,
         definitions: [definition(Counter, 0, 'b', 0)],
         counters: Float64Array.of(id(Counter, 0), 1, 5),
@@ -273,5 +274,45 @@ describe('foldEpoch across shard generations', () => {
     ]);
 
     expect(valueOf(store, 'counter:fresh')).toBe(3);
+  });
+});
+
+describe('foldEpoch with limits and mapped buckets', () => {
+  it('counts the samples of a series over the limit and adds the neighbour', () => {
+    const { store } = createMergedStore([], { maxSeries: 1 });
+    const outcome = foldEpoch(store, [
+      shardDelta({
+        shard: 0,
+        epoch: 0,
+        definitions: [definition(Counter, 0, 'kept', 1), definition(Counter, 1, 'late', 2)],
+        counters: Float64Array.of(id(Counter, 0), 1, 3, id(Counter, 1), 4, 4),
+      }),
+    ]);
+
+    expect(outcome).toEqual({ typeConflictSamples: 0, seriesLimitSamples: 4 });
+    expect(valueOf(store, 'counter:kept')).toBe(3);
+    // At the bound not even the family is made: a flood of names would register one each.
+    expect(store.families.has('counter:late')).toBe(false);
+  });
+
+  it("folds a mapped histogram block into a family with the rule's bounds", () => {
+    const { store } = createMergedStore([0.1]);
+    foldEpoch(store, [
+      shardDelta({
+        shard: 0,
+        epoch: 0,
+        definitions: [{ ...definition(Histogram, 0, 'lat', 1), buckets: [1, 2] }],
+        customHistograms: [
+          {
+            upperBounds: [1, 2],
+            stride: 7,
+            rows: Float64Array.of(id(Histogram, 0), 2, 3, 2, 1, 1, 0),
+          },
+        ],
+      }),
+    ]);
+
+    const series = store.families.get('histogram:lat')!.series.get('') as HistogramSeries;
+    expect([series.sum, series.count, [...series.buckets]]).toEqual([3, 2, [1, 1, 0]]);
   });
 });

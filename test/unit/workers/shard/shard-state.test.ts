@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseMappingText } from '../../../../src/config/mapping-file.js';
 import { PARSE_REASONS, type ParseReason } from '../../../../src/errors.js';
 import {
   COUNTER_ROW,
@@ -323,6 +324,8 @@ describe('ShardState stats', () => {
       events: 0,
       serviceChecks: 0,
       droppedTags: 0,
+      mappingDropped: 0,
+      spellingLimitDropped: 0,
     });
     expect([...empty.counters, ...empty.gauges, ...empty.histograms]).toEqual([]);
     expect(empty.sets).toEqual([]);
@@ -631,4 +634,83 @@ describe('ShardState sample limits', () => {
       expect(counterOf(delta, NEIGHBOUR_METRIC)).toEqual([1, 1]);
     });
   }
+});
+describe('ShardState with a mapping file', () => {
+  const MAPPING = parseMappingText(`
+mappings:
+  - match: "api.*.time"
+    name: "api_seconds"
+    labels: { route: "$1" }
+    histogram_options: { buckets: [0.5] }
+  - match: "junk.*"
+    action: drop
+`).config;
+
+  it('counts the samples a drop rule discards, and stores the neighbour', () => {
+    const state = new ShardState({
+      histogramBuckets: BUCKETS,
+      keepsGaugeOrder: false,
+      mapping: MAPPING,
+    });
+    state.ingestStatsd('junk.a:1:2:3|c\nkept:1|c', UDP, 0);
+    const delta = state.takeDelta(0, 0, 0);
+
+    expect(delta.stats.mappingDropped).toBe(3);
+    expect(delta.stats.samples).toBe(1);
+    expect(delta.definitions.map((d) => d.name)).toEqual(['kept']);
+  });
+
+  it("buckets a mapped histogram on its rule's bounds, in a block of its own", () => {
+    const state = new ShardState({
+      histogramBuckets: BUCKETS,
+      keepsGaugeOrder: false,
+      mapping: MAPPING,
+    });
+    state.ingestStatsd('api.home.time:200|ms\napi.home.time:900|ms\nplain:0.05|h', UDP, 0);
+    const delta = state.takeDelta(0, 0, 0);
+
+    // Rows: id, samples, sum, count, then the bucket counts (+Inf last), not cumulative.
+    expect(delta.customHistograms.map((b) => [b.upperBounds, rowsOf(b.rows, b.stride)])).toEqual([
+      [[0.5], [[2, 2, 1.1, 2, 1, 1]]],
+    ]);
+    expect(rowsOf(delta.histograms, delta.histogramStride)).toEqual([[6, 1, 0.05, 1, 0, 1, 0, 0]]);
+  });
+
+  it('refuses new spellings past maxSpellings, then starts a fresh table under a new generation', () => {
+    const state = new ShardState({
+      histogramBuckets: BUCKETS,
+      keepsGaugeOrder: false,
+      maxSpellings: 2,
+    });
+    state.ingestStatsd('a:1|c\nb:1|c\nc:1:1|c\na:1|c', UDP, 0);
+    const first = state.takeDelta(0, 3, 0);
+    state.ingestStatsd('c:1|c', UDP, 0);
+    const second = state.takeDelta(0, 3, 1);
+
+    expect(first.generation).toBe(3_000_000);
+    expect(first.definitions.map((d) => d.name)).toEqual(['a', 'b']);
+    expect(first.stats.spellingLimitDropped).toBe(2);
+    expect(rowsOf(first.counters, COUNTER_ROW)).toEqual([
+      [0, 2, 2],
+      [4, 1, 1],
+    ]);
+    expect(second.generation).toBe(3_000_001);
+    expect(second.definitions.map((d) => [d.name, d.id])).toEqual([['c', 0]]);
+  });
+
+  it('applies new rules to a known spelling from the next delta on, to a new one at once', () => {
+    const state = new ShardState({ histogramBuckets: BUCKETS, keepsGaugeOrder: false });
+    state.ingestStatsd('junk.a:1|c', UDP, 0);
+    state.replaceMapping(MAPPING);
+    state.ingestStatsd('junk.a:1|c\njunk.b:1|c', UDP, 1);
+    const before = state.takeDelta(0, 0, 0);
+    state.ingestStatsd('junk.a:1|c', UDP, 0);
+    const after = state.takeDelta(0, 0, 1);
+
+    expect(rowsOf(before.counters, COUNTER_ROW)).toEqual([[0, 2, 2]]);
+    expect(before.stats.mappingDropped).toBe(1);
+    expect(after.stats.mappingDropped).toBe(1);
+    expect(after.counters).toEqual(new Float64Array(0));
+    expect(after.generation).toBe(1);
+  });
 });
