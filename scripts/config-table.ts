@@ -1,6 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { OPTIONS, type OptionSpec } from '../src/config/options.js';
 import { envNameOf, fileKeyOf } from '../src/config/sources.js';
+import { writeReadmeBlock } from './readme-block.js';
 
 /**
  * The README's configuration reference, written from src/config/options.ts so the two
@@ -25,14 +25,6 @@ export function renderConfigTable(): string {
   ].join('\n');
 }
 
-export function replaceTable(readme: string, table: string): string {
-  const start = readme.indexOf(START_MARK);
-  const end = readme.indexOf(END_MARK);
-  if (start < 0 || end < start) throw new Error(`README.md lacks ${START_MARK} … ${END_MARK}`);
-  return `${readme.slice(0, start + START_MARK.length)}\n${table}\n${readme.slice(end)}`;
-}
-
 if (process.argv.includes('--write')) {
-  const path = new URL('../../README.md', import.meta.url);
-  writeFileSync(path, replaceTable(readFileSync(path, 'utf8'), renderConfigTable()));
+  writeReadmeBlock({ start: START_MARK, end: END_MARK }, renderConfigTable());
 }

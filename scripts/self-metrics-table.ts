@@ -1,5 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { SELF_METRICS } from '../src/self-metrics.js';
+import { writeReadmeBlock } from './readme-block.js';
 
 /**
  * The README's self-metrics table, written from src/self-metrics.ts so the two cannot
@@ -17,14 +17,6 @@ export function renderSelfMetricsTable(): string {
   return ['| name | type | labels | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }
 
-export function replaceTable(readme: string, table: string): string {
-  const start = readme.indexOf(START_MARK);
-  const end = readme.indexOf(END_MARK);
-  if (start < 0 || end < start) throw new Error(`README.md lacks ${START_MARK} … ${END_MARK}`);
-  return `${readme.slice(0, start + START_MARK.length)}\n${table}\n${readme.slice(end)}`;
-}
-
 if (process.argv.includes('--write')) {
-  const path = new URL('../../README.md', import.meta.url);
-  writeFileSync(path, replaceTable(readFileSync(path, 'utf8'), renderSelfMetricsTable()));
+  writeReadmeBlock({ start: START_MARK, end: END_MARK }, renderSelfMetricsTable());
 }

@@ -8,6 +8,8 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { DropReason, LogRefusalReason, ParseReason, WireError } from './errors.js';
+import type { MappingConfig } from './config/mapping-types.js';
+import type { LogStats } from './logs/log-protocol.js';
 
 /** Where bytes came in. Indexes the per-transport arrays in the stats below. */
 export const TRANSPORTS = ['udp', 'tcp'] as const;
@@ -40,45 +42,8 @@ export interface SeriesDefinition {
   ttlMs?: number;
 }
 
-/** Which StatsD types a mapping rule applies to; null means every type. */
-export type MetricTypeFilter = 'counter' | 'gauge' | 'observer' | null;
-
-/** One statsd_exporter mapping, checked and with its defaults applied (config/mapping-file.ts). */
-export interface MappingRule {
-  match: string;
-  matchType: 'glob' | 'regex';
-  isDrop: boolean;
-  /** Template with $1 / ${1}; '' for a drop rule. */
-  name: string;
-  /** Label name → value template, sorted by name. */
-  labels: Array<[string, string]>;
-  metricType: MetricTypeFilter;
-  /** A summary is exposed as a histogram; see the README's Limits. */
-  observer: 'histogram' | 'summary';
-  /** null: the daemon's --buckets. */
-  buckets: number[] | null;
-  /** 0: the type's TTL from `catalyst.ttl`, else never. */
-  ttlMs: number;
-}
-
-/** A whole mapping file; sent to every shard and the merger at start and on reload. */
-export interface MappingConfig {
-  rules: MappingRule[];
-  /** Per SeriesKind (counter, gauge, histogram, set); 0 means never. */
-  typeTtlMs: number[];
-  /** Metric name (after mapping) → most series it may have. */
-  seriesLimits: Record<string, number>;
-  /** Labels removed before series are told apart, so the series they split add up. */
-  aggregations: Array<{ metric: string; dropLabels: string[] }>;
-}
-
-export const EMPTY_MAPPING: MappingConfig = {
-  rules: [],
-  typeTtlMs: [0, 0, 0, 0],
-  seriesLimits: {},
-  aggregations: [],
-};
-
+// Mapping rules travel to shards and the merger; their shape lives with the file reader.
+export * from './config/mapping-types.js';
 /**
  * ShardDelta.generation = pool generation * this + table restarts. A pool generation is a
  * new worker after a failure; a table restart is the same worker starting a fresh series
@@ -364,74 +329,5 @@ export interface PushAck {
 
 export type { LogRefusalReason, ParseReason };
 
-/** The levels pushed logs are counted by; OTLP severity numbers fold onto them. */
-export const LOG_SEVERITIES = [
-  'unspecified',
-  'trace',
-  'debug',
-  'info',
-  'warn',
-  'error',
-  'fatal',
-] as const;
-export type LogSeverity = (typeof LOG_SEVERITIES)[number];
-
-/** The log worker's running totals since start; sent to main each flush interval. */
-export interface LogStats {
-  /** [service, severity, records]; services past the bound are folded into `other`. */
-  records: Array<[service: string, severity: LogSeverity, count: number]>;
-  /** Body bytes as received (before gunzip). */
-  bytes: number;
-  /** Refused records or bodies, by reason. */
-  refused: Partial<Record<LogRefusalReason, number>>;
-  /** Records whose service was counted as `other` because the service bound was reached. */
-  servicesOverflowed: number;
-  fileWrittenRecords: number;
-  /** Records not written to --logs-file: queue full or write failed (disk full). */
-  fileDroppedRecords: number;
-}
-
-/**
- * Main → log worker (one MessagePort). `body` is the request body, transferred not copied;
- * every ingest and query is answered once, by id.
- *
- *   main ──LogIngest (ArrayBuffer transferred)──▶ log worker ──LogIngested (ack)──▶ main
- *   main ──LogQuery──────────────────────────────▶ log worker ──LogQueryResult────▶ main
- *                                                 log worker ──LogStatsReport────▶ main
- */
-export type LogWorkerInbound =
-  | {
-      kind: 'ingest';
-      id: number;
-      body: ArrayBuffer;
-      isGzip: boolean;
-      /** records: POST /api/v1/logs; otlp-*: POST /v1/logs by content type. */
-      format: LogBodyFormat;
-      receivedAtMs: number;
-    }
-  | { kind: 'query'; id: number; query: LogTailQuery }
-  | { kind: 'stop' };
-
-export type LogBodyFormat = 'records' | 'otlp-protobuf' | 'otlp-json';
-
-export interface LogTailQuery {
-  /** Empty: every service. */
-  service: string;
-  /** Lowest severity returned, LOG_SEVERITIES order; empty: all. */
-  severity: LogSeverity | '';
-  /** Only records with time >= sinceMs. */
-  sinceMs: number;
-  limit: number;
-}
-
-export type LogWorkerOutbound =
-  | {
-      kind: 'ingested';
-      id: number;
-      accepted: number;
-      refused: Partial<Record<LogRefusalReason, number>>;
-      /** For OTLP: the ExportLogsServiceResponse body, in the request's encoding. */
-      otlpResponse?: Uint8Array;
-    }
-  | { kind: 'queried'; id: number; records: unknown[] }
-  | { kind: 'stats'; stats: LogStats };
+// Log worker messages live beside the other log types; re-exported so one import serves.
+export * from './logs/log-protocol.js';
