@@ -3,12 +3,10 @@
  * process (so the load generator does not share its main thread), then reads how many
  * records the daemon counted. `npm run build && node dist/bench/logs.js [--seconds N]`.
  */
-import { spawn } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { startBenchDaemon } from './load/daemon-process.js';
 
-const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const RECORDS_PER_BODY = 100;
 const CONNECTIONS = 8;
 
@@ -41,34 +39,6 @@ function bodyOf(malformedEvery: number): string {
     );
   }
   return lines.join('\n');
-}
-
-async function startDaemon(): Promise<{ port: number; stop(): void }> {
-  const child = spawn(
-    process.execPath,
-    [
-      CLI,
-      '--statsd-udp',
-      'off',
-      '--statsd-tcp',
-      'off',
-      '--http',
-      '127.0.0.1:0',
-      '--flush-interval-ms',
-      '200',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const port = await new Promise<number>((resolve, reject) => {
-    let pending = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      pending += chunk.toString();
-      const match = /"http":(\d+)[^\n]*"msg":"ready to receive"/.exec(pending);
-      if (match !== null) resolve(Number(match[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`daemon exited with ${code}`)));
-  });
-  return { port, stop: () => child.kill('SIGTERM') };
 }
 
 async function runCase(port: number, benchCase: Case, seconds: number): Promise<object> {
@@ -113,11 +83,12 @@ async function settledRecordCount(port: number): Promise<number> {
 async function main(): Promise<void> {
   const secondsFlag = process.argv.indexOf('--seconds');
   const seconds = secondsFlag > 0 ? Number(process.argv[secondsFlag + 1]) : 10;
-  const daemon = await startDaemon();
+  const daemon = await startBenchDaemon({ flushIntervalMs: 200 });
+  const port = daemon.httpPort;
   try {
     const results = [];
-    for (const benchCase of CASES) results.push(await runCase(daemon.port, benchCase, seconds));
-    const counted = await settledRecordCount(daemon.port);
+    for (const benchCase of CASES) results.push(await runCase(port, benchCase, seconds));
+    const counted = await settledRecordCount(port);
     const report = {
       node: process.version,
       cpu: cpus()[0]?.model ?? 'unknown',
@@ -130,7 +101,7 @@ async function main(): Promise<void> {
     };
     console.log(JSON.stringify(report, null, 2));
   } finally {
-    daemon.stop();
+    await daemon.stop();
   }
 }
 

@@ -1,7 +1,7 @@
-import { spawn, execSync, type ChildProcess } from 'node:child_process';
+import { execSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { startBenchDaemon } from './load/daemon-process.js';
 
 /**
  * HTTP push throughput: autocannon against the built daemon on 127.0.0.1, one scenario per
@@ -24,9 +24,7 @@ interface AutocannonResult {
   latency: { p50: number; p99: number };
 }
 
-const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const SAMPLES_PER_BODY = 100;
-const READY_TIMEOUT_MS = 15_000;
 
 function argument(name: string, fallback: number): number {
   const at = process.argv.indexOf(name);
@@ -70,44 +68,11 @@ function otlpBody(): Buffer {
   return Buffer.from(OTLP_REQUEST.encode(OTLP_REQUEST.fromObject(request)).finish());
 }
 
-async function startDaemon(): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(
-    process.execPath,
-    [
-      CLI,
-      '--statsd-udp',
-      'off',
-      '--statsd-tcp',
-      'off',
-      '--otlp-http',
-      'off',
-      '--http',
-      '127.0.0.1:0',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('daemon not ready')), READY_TIMEOUT_MS);
-    let pending = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      pending += chunk.toString();
-      for (const line of pending.split('\n').slice(0, -1)) {
-        const entry = JSON.parse(line) as { msg?: string; ports?: { http: number } };
-        if (entry.msg === 'ready to receive') {
-          clearTimeout(timer);
-          resolve(entry.ports!.http);
-        }
-      }
-      pending = pending.slice(pending.lastIndexOf('\n') + 1);
-    });
-  });
-  return { child, port };
-}
-
 async function main(): Promise<void> {
   const durationS = argument('--duration-s', 5);
   const connections = argument('--connections', 10);
-  const { child, port } = await startDaemon();
+  const daemon = await startBenchDaemon({ flushIntervalMs: 1000 });
+  const port = daemon.httpPort;
   const scenarios = [
     {
       name: `push/json ${SAMPLES_PER_BODY} counters`,
@@ -147,7 +112,7 @@ async function main(): Promise<void> {
       });
     }
   } finally {
-    child.kill('SIGTERM');
+    await daemon.stop();
   }
 
   const report = {

@@ -13,6 +13,7 @@ const READY_TIMEOUT_MS = 15_000;
 export interface BenchDaemon {
   pid: number;
   udpPort: number;
+  httpPort: number;
   metricsUrl: string;
   scrape(): Promise<string>;
   stop(): Promise<void>;
@@ -31,6 +32,8 @@ export async function startBenchDaemon(options: DaemonOptions): Promise<BenchDae
     CLI,
     ...['--statsd-udp', `127.0.0.1:${udpPort}`, '--statsd-tcp', 'off'],
     ...['--http', `127.0.0.1:${httpPort}`, '--log-level', 'warn'],
+    // Not 4318: a bench must not take (or fail on) the port OTLP SDKs push to by default.
+    ...['--otlp-http', 'off'],
     ...['--flush-interval-ms', String(options.flushIntervalMs)],
     ...(options.workers === undefined ? [] : ['--workers', String(options.workers)]),
     ...(options.extraArgs ?? []),
@@ -44,6 +47,7 @@ export async function startBenchDaemon(options: DaemonOptions): Promise<BenchDae
   return {
     pid: child.pid!,
     udpPort,
+    httpPort,
     metricsUrl: `${baseUrl}/metrics`,
     scrape: async () => (await fetch(`${baseUrl}/metrics`)).text(),
     stop: () => stopChild(child),
