@@ -1,4 +1,5 @@
-import type { DaemonConfig } from './config.js';
+import { HARDENING_OPTIONS } from './hardening-options.js';
+import { option, type OptionSpec } from './option-spec.js';
 import { DEFAULTS, DEFAULT_BUCKETS, defaultWorkerCount } from './defaults.js';
 import {
   parseAddress,
@@ -13,28 +14,10 @@ import {
 } from './validate.js';
 
 /**
- * Every option the daemon takes, once. The command line (load.ts) and --help are built
- * from this table, so a new option is one entry here.
+ * Every option the daemon takes, once. The command line (load.ts), --help, the YAML file,
+ * CATALYST_* variables and the README table are all built from this table.
  */
-export interface OptionSpec<K extends keyof DaemonConfig = keyof DaemonConfig> {
-  key: K;
-  flag: string;
-  /** Other spellings, e.g. statsd_exporter's; accepted, not listed first in --help. */
-  aliases: string[];
-  valueName: string;
-  group: 'Listeners' | 'Pipeline' | 'Limits' | 'Security' | 'Operation';
-  description: string;
-  defaultText: string;
-  /** The default as the README states it, when defaultText depends on the machine. */
-  documentedDefault?: string;
-  parse: (text: string) => DaemonConfig[K];
-  /** Left out of --help: test machinery, not for operators. */
-  isHidden?: boolean;
-}
-
-function option<K extends keyof DaemonConfig>(spec: OptionSpec<K>): OptionSpec<K> {
-  return spec;
-}
+export type { OptionSpec };
 
 export const OPTIONS = [
   option({
@@ -148,96 +131,8 @@ export const OPTIONS = [
     defaultText: String(DEFAULTS.pushMaxBodyBytes),
     parse: parseInteger(1024, 1 << 29),
   }),
-  option({
-    key: 'maxDatagramBytes',
-    flag: '--max-datagram-bytes',
-    aliases: [],
-    valueName: 'N',
-    group: 'Limits',
-    description: 'longest UDP datagram; a longer one is dropped whole and counted',
-    defaultText: String(DEFAULTS.maxDatagramBytes),
-    parse: parseInteger(1, 65535),
-  }),
-  option({
-    key: 'tcpMaxConnections',
-    flag: '--tcp-max-connections',
-    aliases: [],
-    valueName: 'N',
-    group: 'Limits',
-    description: 'TCP connections open at once; one more is closed and counted',
-    defaultText: String(DEFAULTS.tcpMaxConnections),
-    parse: parseInteger(1, 1000000),
-  }),
-  option({
-    key: 'maxNameBytes',
-    flag: '--max-name-bytes',
-    aliases: [],
-    valueName: 'N',
-    group: 'Limits',
-    description: 'longest metric name in UTF-8 bytes; a line with a longer one is refused',
-    defaultText: String(DEFAULTS.maxNameBytes),
-    parse: parseInteger(1, 1048576),
-  }),
-  option({
-    key: 'maxLabelsPerSample',
-    flag: '--max-labels-per-sample',
-    aliases: [],
-    valueName: 'N',
-    group: 'Limits',
-    description: 'most tags on one line; a line with more is refused',
-    defaultText: String(DEFAULTS.maxLabelsPerSample),
-    parse: parseInteger(1, 100000),
-  }),
-  option({
-    key: 'maxLabelValueBytes',
-    flag: '--max-label-value-bytes',
-    aliases: [],
-    valueName: 'N',
-    group: 'Limits',
-    description: 'longest tag value in UTF-8 bytes; a line with a longer one is refused',
-    defaultText: String(DEFAULTS.maxLabelValueBytes),
-    parse: parseInteger(1, 1048576),
-  }),
-  option({
-    key: 'pushToken',
-    flag: '--push-token',
-    aliases: [],
-    valueName: 'TOKEN',
-    group: 'Security',
-    description: 'bearer token the HTTP push receivers require; none by default',
-    defaultText: '',
-    parse: parseOptionalText,
-  }),
-  option({
-    key: 'pushTokenFile',
-    flag: '--push-token-file',
-    aliases: [],
-    valueName: 'PATH',
-    group: 'Security',
-    description: 'file holding the push token (trailing newline ignored)',
-    defaultText: '',
-    parse: parseOptionalText,
-  }),
-  option({
-    key: 'metricsToken',
-    flag: '--metrics-token',
-    aliases: [],
-    valueName: 'TOKEN',
-    group: 'Security',
-    description: 'bearer token GET /metrics requires; /metrics is open by default',
-    defaultText: '',
-    parse: parseOptionalText,
-  }),
-  option({
-    key: 'metricsTokenFile',
-    flag: '--metrics-token-file',
-    aliases: [],
-    valueName: 'PATH',
-    group: 'Security',
-    description: 'file holding the metrics token (trailing newline ignored)',
-    defaultText: '',
-    parse: parseOptionalText,
-  }),
+  // Limits on what a client controls, and the bearer tokens: see hardening-options.ts.
+  ...HARDENING_OPTIONS,
   option({
     key: 'stateFile',
     flag: '--state-file',

@@ -1,0 +1,100 @@
+import { DEFAULTS } from './defaults.js';
+import { option } from './option-spec.js';
+import { parseInteger, parseOptionalText } from './validate.js';
+
+/**
+ * Options that bound what a client controls (datagram, connection, name, tag sizes) and the
+ * bearer tokens of the HTTP routes. Part of OPTIONS (options.ts), in this order.
+ */
+export const HARDENING_OPTIONS = [
+  option({
+    key: 'maxDatagramBytes',
+    flag: '--max-datagram-bytes',
+    aliases: [],
+    valueName: 'N',
+    group: 'Limits',
+    description: 'longest UDP datagram; a longer one is dropped whole and counted',
+    defaultText: String(DEFAULTS.maxDatagramBytes),
+    parse: parseInteger(1, 65535),
+  }),
+  option({
+    key: 'tcpMaxConnections',
+    flag: '--tcp-max-connections',
+    aliases: [],
+    valueName: 'N',
+    group: 'Limits',
+    description: 'TCP connections open at once; one more is closed and counted',
+    defaultText: String(DEFAULTS.tcpMaxConnections),
+    parse: parseInteger(1, 1000000),
+  }),
+  option({
+    key: 'maxNameBytes',
+    flag: '--max-name-bytes',
+    aliases: [],
+    valueName: 'N',
+    group: 'Limits',
+    description: 'longest metric name in UTF-8 bytes; a line with a longer one is refused',
+    defaultText: String(DEFAULTS.maxNameBytes),
+    parse: parseInteger(1, 1048576),
+  }),
+  option({
+    key: 'maxLabelsPerSample',
+    flag: '--max-labels-per-sample',
+    aliases: [],
+    valueName: 'N',
+    group: 'Limits',
+    description: 'most tags on one line; a line with more is refused',
+    defaultText: String(DEFAULTS.maxLabelsPerSample),
+    parse: parseInteger(1, 100000),
+  }),
+  option({
+    key: 'maxLabelValueBytes',
+    flag: '--max-label-value-bytes',
+    aliases: [],
+    valueName: 'N',
+    group: 'Limits',
+    description: 'longest tag value in UTF-8 bytes; a line with a longer one is refused',
+    defaultText: String(DEFAULTS.maxLabelValueBytes),
+    parse: parseInteger(1, 1048576),
+  }),
+  option({
+    key: 'pushToken',
+    flag: '--push-token',
+    aliases: [],
+    valueName: 'TOKEN',
+    group: 'Security',
+    description: 'bearer token the HTTP push receivers require; none by default',
+    defaultText: '',
+    parse: parseOptionalText,
+  }),
+  option({
+    key: 'pushTokenFile',
+    flag: '--push-token-file',
+    aliases: [],
+    valueName: 'PATH',
+    group: 'Security',
+    description: 'file holding the push token (trailing newline ignored)',
+    defaultText: '',
+    parse: parseOptionalText,
+  }),
+  option({
+    key: 'metricsToken',
+    flag: '--metrics-token',
+    aliases: [],
+    valueName: 'TOKEN',
+    group: 'Security',
+    description: 'bearer token GET /metrics requires; /metrics is open by default',
+    defaultText: '',
+    parse: parseOptionalText,
+  }),
+  option({
+    key: 'metricsTokenFile',
+    flag: '--metrics-token-file',
+    aliases: [],
+    valueName: 'PATH',
+    group: 'Security',
+    description: 'file holding the metrics token (trailing newline ignored)',
+    defaultText: '',
+    parse: parseOptionalText,
+  }),
+] as const;
