@@ -46,7 +46,7 @@ describe('a shard worker killed under load', () => {
 
     const samples = await daemon.waitForSamples(
       (s) =>
-        valueOf(s, 'catalyst_worker_restarts_total') === KILLS.length &&
+        valueOf(s, 'catalyst_worker_restarts_total', { worker: 'shard' }) === KILLS.length &&
         valueOf(s, 'catalyst_ingest_datagrams_total', { transport: 'udp' }) === DATAGRAMS &&
         accounted(s) === DATAGRAMS * LINES_PER_DATAGRAM,
       'both shards replaced and every line sent counted or accounted as lost',

@@ -22,16 +22,29 @@ interface PendingEpoch {
  *  - the shard is slow: wait, but never more than `maxWaitEpochs` ticks;
  *  - the shard died: its new generation reports from a later epoch (`expect`), so earlier
  *    epochs stop waiting for it;
- *  - the delta arrives after its epoch was released: `late` returns it for folding alone.
+ *  - the delta arrives after its epoch was released: `late` returns it for folding alone;
+ *  - the shard will never send one: it held that epoch back into a later delta while the
+ *    merger was behind, or shipped it to a merger that died (`skipThrough`, shared memory).
+ *
+ * The main thread may skip ticks while the merger is behind; a tick stands for every
+ * earlier epoch still without one (ticks carry running totals, so none is lost).
  */
 export class EpochGate {
   readonly #pending = new Map<number, PendingEpoch>();
   readonly #fromEpochByShard = new Map<number, number>();
   readonly #maxWaitEpochs: number;
-  #next = 0;
+  readonly #skipThrough: (shard: number) => number;
+  #next: number;
 
-  constructor(options: { maxWaitEpochs: number }) {
+  /** `firstEpoch`: where a replacement merger starts; what came before went with the old one. */
+  constructor(options: {
+    maxWaitEpochs: number;
+    firstEpoch?: number;
+    skipThrough?: (shard: number) => number;
+  }) {
     this.#maxWaitEpochs = options.maxWaitEpochs;
+    this.#next = options.firstEpoch ?? 0;
+    this.#skipThrough = options.skipThrough ?? (() => -1);
   }
 
   /** The next epoch to release. */
@@ -59,6 +72,11 @@ export class EpochGate {
   }
 
   addTick(tick: MergerTick): void {
+    if (tick.epoch < this.#next) return;
+    for (let epoch = this.#next; epoch < tick.epoch; epoch++) {
+      const pending = this.#pendingOf(epoch);
+      pending.tick ??= tick;
+    }
     this.#pendingOf(tick.epoch).tick = tick;
   }
 
@@ -77,7 +95,8 @@ export class EpochGate {
 
   #isComplete(epoch: number, pending: PendingEpoch): boolean {
     for (const [shard, fromEpoch] of this.#fromEpochByShard) {
-      if (fromEpoch <= epoch && !pending.shards.has(shard)) return false;
+      if (fromEpoch > epoch || pending.shards.has(shard)) continue;
+      if (this.#skipThrough(shard) < epoch) return false;
     }
     return true;
   }
