@@ -2,7 +2,11 @@ import type { DaemonConfig } from './config/config.js';
 import { warnIfExposed } from './config/exposure.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { guardRoutes, requireBearer, resolveToken } from './http/auth.js';
-import { createKillWorkerRoute, createMergerFaultRoute } from './http/debug-route.js';
+import {
+  createKillLogWorkerRoute,
+  createKillWorkerRoute,
+  createMergerFaultRoute,
+} from './http/debug-route.js';
 import { isLoopback, type ListenAddress } from './config/listen-address.js';
 import { validateMappingFile } from './config/mapping-file.js';
 import { createMappingReload, type ReloadOutcome } from './config/mapping-reload.js';
@@ -164,6 +168,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
           },
     answerTimeoutMs: LOG_ANSWER_TIMEOUT_MS,
     logLevel: config.logLevel,
+    onRestart: () => counters.countRestart('log'),
     log: log.child({ component: 'logs' }),
   });
 
@@ -229,6 +234,9 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
                 },
                 '/debug/merger-fault': {
                   POST: createMergerFaultRoute((fault, ms) => merger.injectFault(fault, ms)),
+                },
+                '/debug/kill-log-worker': {
+                  POST: createKillLogWorkerRoute(() => logWorker.terminate()),
                 },
               }
             : {}),

@@ -51,3 +51,17 @@ export function createMergerFaultRoute(
     exchange.respond(202, { 'content-type': 'text/plain' }, 'armed\n');
   };
 }
+
+/**
+ * POST /debug/kill-log-worker: terminates the log worker thread; answers 202 once it is
+ * gone. Mounted with --debug-fault-injection on.
+ */
+export function createKillLogWorkerRoute(
+  terminate: () => Promise<void>,
+): (exchange: HttpExchange) => void {
+  return (exchange) => {
+    void terminate().then(() =>
+      exchange.respond(202, { 'content-type': 'text/plain' }, 'terminated\n'),
+    );
+  };
+}
