@@ -215,7 +215,15 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
         engine,
         config.http,
         {
-          '/metrics': { GET: requireBearer(metricsToken, createMetricsRoute(cache)) },
+          '/metrics': {
+            GET: requireBearer(
+              metricsToken,
+              createMetricsRoute(cache, {
+                maxConcurrentScrapes: config.maxConcurrentScrapes,
+                onRefused: () => counters.scrapesRefused++,
+              }),
+            ),
+          },
           '/-/healthy': { GET: healthyRoute },
           '/-/ready': { GET: createReadyRoute(() => firstMergedEpochSeen) },
           ...pushRoutes,

@@ -1,20 +1,22 @@
 import { describe, expect, it } from 'vitest';
+import type { LogStats } from '../../../../src/logs/log-protocol.js';
 import { addLogStats } from '../../../../src/logs/log-stats-sum.js';
 
 describe('addLogStats', () => {
   it('adds a replacement worker’s totals to the failed one’s, service by severity', () => {
-    const before = {
-      records: [['billing', 'info', 3] as const, ['search', 'warn', 1] as const].map(
-        (r) => [...r] as [string, 'info' | 'warn', number],
-      ),
+    const before: LogStats = {
+      records: [
+        ['billing', 'info', 3],
+        ['search', 'warn', 1],
+      ],
       bytes: 100,
       refused: { malformed_json: 2 },
       servicesOverflowed: 1,
       fileWrittenRecords: 4,
       fileDroppedRecords: 0,
     };
-    const after = {
-      records: [['billing', 'info', 2] as [string, 'info', number]],
+    const after: LogStats = {
+      records: [['billing', 'info', 2]],
       bytes: 40,
       refused: { malformed_json: 1, missing_message: 5 },
       servicesOverflowed: 0,
