@@ -38,9 +38,12 @@ async function statusOfScrape(daemon: RunningDaemon): Promise<[number, string | 
   return [response.status, response.headers.get('retry-after')];
 }
 
-describe('a scrape storm of slow readers', () => {
+// Both engines: uWS writes with tryEnd/onWritable, node:http through its socket stream.
+describe.each(['auto', 'node'])('a scrape storm of slow readers (--http-engine %s)', (engine) => {
   it('holds at most the bound of responses open, refuses the rest with 503, counts them', async () => {
     const daemon = await startDaemon([
+      '--http-engine',
+      engine,
       '--max-concurrent-scrapes',
       String(MAX_SCRAPES),
       // A rendering of this size every 100 ms would busy the merger for nothing here.
