@@ -229,6 +229,8 @@ export interface DeltaMessage {
   kind: 'delta';
   shard: number;
   epoch: number;
+  /** First epoch the delta carries when the shard held epochs back; absent otherwise. */
+  heldFrom?: number;
   /** msgpackr-encoded ShardDelta. */
   payload: Uint8Array;
 }

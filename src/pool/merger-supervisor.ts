@@ -30,8 +30,9 @@ const MAX_RESTART_DELAY_MS = 5000;
  * merged series (unless --state-file), and the deltas it had not folded, which the shards
  * count (merge-progress.ts). Until the new one renders, /metrics serves the last rendering.
  *
- * It also paces ticks: while the merger has MAX_UNFOLDED_DELTAS ticks unfolded, one more is
+ * It also paces ticks: past maxWaitEpochs + MAX_UNFOLDED_DELTAS ticks unfolded, one more is
  * skipped; ticks carry running totals, and the next one sent stands for the skipped ones.
+ * The epoch gate counts ticks to give up on a hung shard, so it must keep getting that many.
  */
 export class MergerSupervisor {
   readonly #options: MergerSupervisorOptions;
@@ -70,7 +71,7 @@ export class MergerSupervisor {
   /** `isFinal`: the stop tick, which is never skipped. */
   tick(tick: Omit<MergerTick, 'kind'>, isFinal = false): void {
     const unfolded = this.#lastTickSent - this.#foldedEpoch();
-    if (!isFinal && unfolded >= MAX_UNFOLDED_DELTAS) return;
+    if (!isFinal && unfolded >= this.#options.maxWaitEpochs + MAX_UNFOLDED_DELTAS) return;
     this.#lastTickSent = tick.epoch;
     this.#current?.tick(tick);
   }

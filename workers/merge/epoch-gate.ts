@@ -24,7 +24,8 @@ interface PendingEpoch {
  *    epochs stop waiting for it;
  *  - the delta arrives after its epoch was released: `late` returns it for folding alone;
  *  - the shard will never send one: it held that epoch back into a later delta while the
- *    merger was behind, or shipped it to a merger that died (`skipThrough`, shared memory).
+ *    merger was behind, or shipped it to a merger that died (`isSkipped`, shared memory;
+ *    the delta that carries held epochs names the first, `heldFrom`, in case it comes first).
  *
  * The main thread may skip ticks while the merger is behind; a tick stands for every
  * earlier epoch still without one (ticks carry running totals, so none is lost).
@@ -33,18 +34,18 @@ export class EpochGate {
   readonly #pending = new Map<number, PendingEpoch>();
   readonly #fromEpochByShard = new Map<number, number>();
   readonly #maxWaitEpochs: number;
-  readonly #skipThrough: (shard: number) => number;
+  readonly #isSkipped: (shard: number, epoch: number) => boolean;
   #next: number;
 
   /** `firstEpoch`: where a replacement merger starts; what came before went with the old one. */
   constructor(options: {
     maxWaitEpochs: number;
     firstEpoch?: number;
-    skipThrough?: (shard: number) => number;
+    isSkipped?: (shard: number, epoch: number) => boolean;
   }) {
     this.#maxWaitEpochs = options.maxWaitEpochs;
     this.#next = options.firstEpoch ?? 0;
-    this.#skipThrough = options.skipThrough ?? (() => -1);
+    this.#isSkipped = options.isSkipped ?? (() => false);
   }
 
   /** The next epoch to release. */
@@ -62,9 +63,15 @@ export class EpochGate {
     this.#fromEpochByShard.set(shard, fromEpoch);
   }
 
-  /** Returns the delta when its epoch was already released: the caller folds it late. */
-  addDelta(delta: ShardDelta): ShardDelta | null {
+  /**
+   * Returns the delta when its epoch was already released: the caller folds it late.
+   * `heldFrom`: the delta also carries epochs from this one on, which the shard held back.
+   */
+  addDelta(delta: ShardDelta, heldFrom = delta.epoch): ShardDelta | null {
     if (delta.epoch < this.#next) return delta;
+    for (let epoch = Math.max(heldFrom, this.#next); epoch < delta.epoch; epoch++) {
+      this.#pendingOf(epoch).shards.add(delta.shard);
+    }
     const pending = this.#pendingOf(delta.epoch);
     pending.deltas.push(delta);
     pending.shards.add(delta.shard);
@@ -96,7 +103,7 @@ export class EpochGate {
   #isComplete(epoch: number, pending: PendingEpoch): boolean {
     for (const [shard, fromEpoch] of this.#fromEpochByShard) {
       if (fromEpoch > epoch || pending.shards.has(shard)) continue;
-      if (this.#skipThrough(shard) < epoch) return false;
+      if (!this.#isSkipped(shard, epoch)) return false;
     }
     return true;
   }

@@ -88,7 +88,7 @@ export class Merger {
     this.#gate = new EpochGate({
       maxWaitEpochs: options.maxWaitEpochs,
       firstEpoch: options.firstEpoch ?? 0,
-      skipThrough: (shard) => progress?.skipThrough(shard) ?? -1,
+      isSkipped: (shard, epoch) => progress?.isSkipped(shard, epoch) ?? false,
     });
     this.#foldedEpoch = (options.firstEpoch ?? 0) - 1;
     this.#registries = { text: new client.Registry(), openmetrics: createOpenMetricsRegistry() };
@@ -182,7 +182,7 @@ export class Merger {
 
   #onDelta(message: DeltaMessage): void {
     const delta = packr.unpack(message.payload) as ShardDelta;
-    const late = this.#gate.addDelta(delta);
+    const late = this.#gate.addDelta(delta, message.heldFrom);
     if (late !== null) {
       this.#self.counter('mergeLateDeltas').inc();
       this.#fold([late], true);

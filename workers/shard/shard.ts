@@ -204,10 +204,11 @@ export class Shard {
   #closeEpoch(): void {
     // The first epoch of a hold is only marked skipped once the next one is decided, so
     // the last epoch at stop is never skipped: the merger waits for its delta.
-    if (this.#heldFrom !== null) this.#progress?.skip(this.#options.shard, this.#epoch - 1);
+    const { shard } = this.#options;
+    if (this.#heldFrom !== null) this.#progress?.skip(shard, this.#heldFrom, this.#epoch - 1);
     if (this.#mustHold()) {
       this.#heldFrom ??= this.#epoch;
-      this.#progress?.countHeld(this.#options.shard);
+      this.#progress?.countHeld(shard);
       this.#epoch++;
       return;
     }
@@ -230,6 +231,7 @@ export class Shard {
     // Copy out of msgpackr's reusable buffer so the bytes can be transferred, not cloned.
     const payload = new Uint8Array(packr.pack(delta));
     const message: DeltaMessage = { kind: 'delta', shard, epoch, payload };
+    if (this.#heldFrom !== null) message.heldFrom = this.#heldFrom;
     this.#mergerPort.postMessage(message, [payload.buffer]);
     const records = Atomics.exchange(this.#unshipped, shard, 0);
     this.#inFlight.push({ epoch, records });
@@ -249,7 +251,7 @@ export class Shard {
     this.#progress?.countLost(shard, lost);
     // The new merger waits for this shard from its first epoch; epochs closed before now
     // went to the old one (or are held and ride on the next delta).
-    this.#progress?.skip(shard, this.#epoch - 1);
+    this.#progress?.skip(shard, 0, this.#epoch - 1);
     this.#mergerPort.close();
     this.#mergerPort = port;
     this.#state.table.redefineAll();

@@ -118,8 +118,10 @@ describe('EpochGate', () => {
   });
 
   it('does not wait for a shard that said it will send no delta of its own for the epoch', () => {
-    const skipThrough = new Map([[1, 0]]);
-    const gate = new EpochGate({ maxWaitEpochs: 5, skipThrough: (s) => skipThrough.get(s) ?? -1 });
+    const gate = new EpochGate({
+      maxWaitEpochs: 5,
+      isSkipped: (shard, epoch) => shard === 1 && epoch === 0,
+    });
     gate.expect(0, 0);
     gate.expect(1, 0);
     gate.addTick(mergerTick(0));
@@ -159,5 +161,23 @@ describe('EpochGate', () => {
     gate.addTick(mergerTick(7));
     gate.addDelta(shardDelta({ shard: 0, epoch: 7 }));
     expect(summary(gate.takeReleasable())).toEqual([[7, [0]]]);
+  });
+
+  it('counts a delta that carries held epochs as that shard’s part of each of them', () => {
+    const gate = gateFor(2);
+    for (const epoch of [0, 1, 2]) {
+      gate.addTick(mergerTick(epoch));
+      gate.addDelta(shardDelta({ shard: 0, epoch }));
+    }
+    expect(summary(gate.takeReleasable())).toEqual([]);
+
+    // Shard 1 held epochs 0 and 1 and ships them with epoch 2.
+    gate.addDelta(shardDelta({ shard: 1, epoch: 2 }), 0);
+
+    expect(summary(gate.takeReleasable())).toEqual([
+      [0, [0]],
+      [1, [0]],
+      [2, [0, 1]],
+    ]);
   });
 });
