@@ -17,7 +17,22 @@ export interface MergerSupervisorOptions extends Omit<
   /** Every attempt failed: /metrics must stop serving the frozen rendering. */
   onGiveUp(): void;
   log: Logger;
+  /** Starts a merger thread; tests pass a fake. */
+  startThread?: (options: MergerThreadOptions) => Promise<MergerHandle>;
 }
+
+/** What the supervisor uses of a MergerThread. */
+export type MergerHandle = Pick<
+  MergerThread,
+  | 'attach'
+  | 'tick'
+  | 'requestRender'
+  | 'replaceMapping'
+  | 'cardinality'
+  | 'injectFault'
+  | 'stop'
+  | 'discard'
+>;
 
 // Consecutive failed replacements before giving up; the waits between them double.
 const MAX_RESTART_ATTEMPTS = 5;
@@ -37,7 +52,7 @@ const MAX_RESTART_DELAY_MS = 5000;
 export class MergerSupervisor {
   readonly #options: MergerSupervisorOptions;
   readonly #progress: MergeProgress;
-  #current: MergerThread | null = null;
+  #current: MergerHandle | null = null;
   #mapping: MappingConfig;
   #replacing: Promise<void> | null = null;
   #isStopping = false;
@@ -112,8 +127,9 @@ export class MergerSupervisor {
     return Math.max(this.#progress.foldedEpoch, this.#firstEpoch - 1);
   }
 
-  #startThread(firstEpoch: number): Promise<MergerThread> {
-    return MergerThread.start({
+  #startThread(firstEpoch: number): Promise<MergerHandle> {
+    const start = this.#options.startThread ?? ((options) => MergerThread.start(options));
+    return start({
       ...this.#options,
       mapping: this.#mapping,
       firstEpoch,
