@@ -2,7 +2,11 @@ import type { DaemonConfig } from './config/config.js';
 import { warnIfExposed } from './config/exposure.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { guardRoutes, requireBearer, resolveToken } from './http/auth.js';
-import { createKillWorkerRoute } from './http/debug-route.js';
+import {
+  createKillLogWorkerRoute,
+  createKillWorkerRoute,
+  createMergerFaultRoute,
+} from './http/debug-route.js';
 import { isLoopback, type ListenAddress } from './config/listen-address.js';
 import { validateMappingFile } from './config/mapping-file.js';
 import { createMappingReload, type ReloadOutcome } from './config/mapping-reload.js';
@@ -23,10 +27,11 @@ import { LogWorkerClient } from './logs/log-worker-client.js';
 import { createLogsPushRoute, createLogsTailRoute, MAX_LOG_BODY_BYTES } from './logs/logs-route.js';
 import { createOtlpLogsRoute } from './logs/otlp-logs-route.js';
 import type { Logger } from './log.js';
-import { MergerThread } from './pool/merger-thread.js';
+import { MergerSupervisor } from './pool/merger-supervisor.js';
 import { ShardPool } from './pool/shard-pool.js';
 import { FlushControl } from './ring/flush-control.js';
 import { CUT_SLOTS, RecordKind, createRingBuffer } from './ring/layout.js';
+import { MergeProgress, createMergeProgressBuffer } from './ring/merge-progress.js';
 import { RingDispatcher } from './ring/ring-dispatcher.js';
 import { EMPTY_MAPPING } from './protocol.js';
 import { VERSION } from './version.js';
@@ -83,7 +88,9 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
 
   let firstMergedEpochSeen = false;
   const cache = new ExpositionCache({ requestRender: (format) => merger.requestRender(format) });
-  const merger = await MergerThread.start({
+  const progressBuffer = createMergeProgressBuffer(config.workers);
+  const progress = new MergeProgress(progressBuffer);
+  const merger = await MergerSupervisor.start({
     version: VERSION,
     httpEngine: engine.name,
     histogramBuckets: config.buckets,
@@ -91,10 +98,16 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
     stateFile: config.stateFile,
     maxSeries: config.maxSeries,
     mapping,
+    progress: progressBuffer,
     onExposition: (exposition) => {
       cache.accept(exposition);
+      merger.noteRendered(exposition.epoch);
       if (exposition.epoch >= 0) firstMergedEpochSeen = true;
     },
+    currentEpoch: () => flush.epoch,
+    reattachShards: (fromEpoch) => shards.reattach(fromEpoch),
+    onRestart: () => counters.countRestart('merger'),
+    onGiveUp: () => cache.withdraw(),
     log: log.child({ component: 'merger' }),
   });
 
@@ -115,13 +128,14 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
       maxLabelValueBytes: config.maxLabelValueBytes,
     },
     mapping,
+    progress: progressBuffer,
     // A shard forgets its spellings past this; the merged series, bounded by --max-series, stay.
     maxSpellings: Math.max(10_000, config.maxSeries),
     attach: (shard, generation, fromEpoch, port) =>
       merger.attach(shard, generation, fromEpoch, port),
     currentEpoch: () => flush.epoch,
     onRestart: (shard, lostRecords) => {
-      counters.workerRestarts++;
+      counters.countRestart('shard');
       counters.workerLostRecords += lostRecords;
     },
     log: log.child({ component: 'shard' }),
@@ -154,6 +168,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
           },
     answerTimeoutMs: LOG_ANSWER_TIMEOUT_MS,
     logLevel: config.logLevel,
+    onRestart: () => counters.countRestart('log'),
     log: log.child({ component: 'logs' }),
   });
 
@@ -200,7 +215,15 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
         engine,
         config.http,
         {
-          '/metrics': { GET: requireBearer(metricsToken, createMetricsRoute(cache)) },
+          '/metrics': {
+            GET: requireBearer(
+              metricsToken,
+              createMetricsRoute(cache, {
+                maxConcurrentScrapes: config.maxConcurrentScrapes,
+                onRefused: () => counters.scrapesRefused++,
+              }),
+            ),
+          },
           '/-/healthy': { GET: healthyRoute },
           '/-/ready': { GET: createReadyRoute(() => firstMergedEpochSeen) },
           ...pushRoutes,
@@ -216,6 +239,12 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
             ? {
                 '/debug/kill-worker': {
                   POST: createKillWorkerRoute((shard, fault) => shards.injectFault(shard, fault)),
+                },
+                '/debug/merger-fault': {
+                  POST: createMergerFaultRoute((fault, ms) => merger.injectFault(fault, ms)),
+                },
+                '/debug/kill-log-worker': {
+                  POST: createKillLogWorkerRoute(() => logWorker.terminate()),
                 },
               }
             : {}),
@@ -240,8 +269,11 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
   // Main-thread stalls show up here first: every socket and every scrape waits on this loop.
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
-  const tick = (): number => {
+  const tick = (isFinal = false): number => {
     const closed = flush.cut();
+    counters.workerLostRecords += progress.takeLostRecords();
+    counters.shardHeldEpochs = progress.heldEpochs();
+    counters.mergeBacklogEpochs = merger.backlogEpochs(closed);
     const ingest = counters.snapshot({
       ringUsedBytes: dispatcher.usedBytes(),
       ringCapacityBytes: config.ringBytes,
@@ -251,14 +283,17 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
     counters.eventLoopDelayP99Seconds = loopDelay.percentile(99) / 1e9;
     counters.eventLoopDelayMaxSeconds = loopDelay.max / 1e9;
     loopDelay.reset();
-    merger.tick({
-      epoch: closed,
-      wantsOpenMetrics: cache.isOpenMetricsWanted(),
-      ingest: logs === null ? ingest : { ...ingest, logs },
-    });
+    merger.tick(
+      {
+        epoch: closed,
+        wantsOpenMetrics: cache.isOpenMetricsWanted(),
+        ingest: logs === null ? ingest : { ...ingest, logs },
+      },
+      isFinal,
+    );
     return closed;
   };
-  const clock = setInterval(tick, config.flushIntervalMs);
+  const clock = setInterval(() => tick(), config.flushIntervalMs);
 
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
@@ -268,7 +303,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
       await Promise.all([udp?.close(), tcp?.close()]);
       await logWorker.stop();
       // The last cut: everything accepted so far belongs to this final epoch.
-      const finalEpoch = tick();
+      const finalEpoch = tick(true);
       flush.requestStop();
       await shards.stop();
       await merger.stop(finalEpoch);

@@ -11,6 +11,10 @@ import type { DropReason, LogRefusalReason, ParseReason, WireError } from './err
 import type { MappingConfig } from './config/mapping-types.js';
 import type { LogStats } from './logs/log-protocol.js';
 
+/** Threads the daemon replaces when they fail; label values of catalyst_worker_restarts_total. */
+export const WORKER_KINDS = ['shard', 'merger', 'log'] as const;
+export type WorkerKind = (typeof WORKER_KINDS)[number];
+
 /** Where bytes came in. Indexes the per-transport arrays in the stats below. */
 export const TRANSPORTS = ['udp', 'tcp'] as const;
 export type Transport = (typeof TRANSPORTS)[number];
@@ -190,7 +194,14 @@ export interface IngestSnapshot {
   udpReceiveBufferBytes: number;
   /** RcvbufErrors from /proc/net/snmp: every UDP socket of the host, not only ours. */
   hostUdpReceiveBufferErrors: number;
-  workerRestarts: number;
+  /** By worker kind (WORKER_KINDS order). */
+  workerRestarts: number[];
+  /** Epochs main has closed that the merger has not folded yet, at this tick. */
+  mergeBacklogEpochs: number;
+  /** Epochs shards folded into a later delta because the merger was behind, running total. */
+  shardHeldEpochs: number;
+  /** /metrics requests answered 503 because too many responses were being written. */
+  scrapesRefused: number;
   /** Push requests answered, by receiver and HTTP status; statuses are the routes' own. */
   pushRequests: Array<[receiver: PushReceiver, status: number, total: number]>;
   /** Samples (OTLP: points) refused inside accepted bodies, by receiver and DROP_REASONS entry. */
@@ -218,6 +229,8 @@ export interface DeltaMessage {
   kind: 'delta';
   shard: number;
   epoch: number;
+  /** First epoch the delta carries when the shard held epochs back; absent otherwise. */
+  heldFrom?: number;
   /** msgpackr-encoded ShardDelta. */
   payload: Uint8Array;
 }
@@ -258,6 +271,23 @@ export interface MappingUpdate {
   mapping: MappingConfig;
 }
 
+/** A replacement merger's port: the shard sends from its next delta on, with every definition. */
+export interface MergerPortUpdate {
+  kind: 'merger-port';
+  port: MessagePort;
+}
+
+/** What the main thread sends a shard between slices. */
+export type ShardControl = MappingUpdate | MergerPortUpdate;
+
+/** Debug fault injection: the merger throws, ends its thread, or slows every fold. */
+export interface MergerFault {
+  kind: 'fault';
+  fault: 'throw' | 'exit' | 'slow';
+  /** With `slow`: how long each fold that has deltas blocks the merger thread; 0 undoes it. */
+  delayMs: number;
+}
+
 /** A reload found the file bad: the old rules stay; the merger counts the failure. */
 export interface ReloadFailed {
   kind: 'reload-failed';
@@ -283,7 +313,8 @@ export type MergerInbound =
   | MergerStop
   | MappingUpdate
   | ReloadFailed
-  | CardinalityRequest;
+  | CardinalityRequest
+  | MergerFault;
 export type MergerOutbound =
   Exposition | MergerReady | MergerFailure | MergerNotice | CardinalityReport;
 

@@ -184,8 +184,26 @@ export const SELF_METRICS = {
   workerRestarts: spec(
     'catalyst_worker_restarts_total',
     'counter',
+    ['worker'],
+    'Worker threads replaced after they failed, by kind: shard, merger, log.',
+  ),
+  mergeBacklog: spec(
+    'catalyst_merge_backlog_epochs',
+    'gauge',
     [],
-    'Shard workers replaced after they failed.',
+    'Flush epochs closed on the main thread and not yet folded by the merger.',
+  ),
+  shardHeldEpochs: spec(
+    'catalyst_shard_held_epochs_total',
+    'counter',
+    [],
+    'Epochs a shard kept aggregating into its next delta because the merger was behind.',
+  ),
+  scrapesRefused: spec(
+    'catalyst_http_scrapes_refused_total',
+    'counter',
+    [],
+    'GET /metrics answered 503 because --max-concurrent-scrapes responses were being written.',
   ),
   logRecords: spec(
     'catalyst_log_records_total',
@@ -234,7 +252,7 @@ export const SELF_METRICS = {
     'catalyst_worker_lost_records_total',
     'counter',
     [],
-    'Ring records a failed shard worker had consumed but never delivered to the merger.',
+    'Ring records a failed shard had consumed but never delivered, or shipped to a merger that died before folding them.',
   ),
   eventLoopDelayP99: spec(
     'catalyst_event_loop_delay_p99_seconds',

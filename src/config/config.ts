@@ -25,6 +25,8 @@ export interface DaemonConfig {
   maxNameBytes: number;
   maxLabelsPerSample: number;
   maxLabelValueBytes: number;
+  /** GET /metrics responses being written at once; one more is answered 503 and counted. */
+  maxConcurrentScrapes: number;
   /** Bearer tokens; null: no token, the route is open. A *File variant names a file holding it. */
   pushToken: string | null;
   pushTokenFile: string | null;

@@ -29,6 +29,8 @@ export const DEFAULTS = {
   maxNameBytes: 1024,
   maxLabelsPerSample: 64,
   maxLabelValueBytes: 4096,
+  // Prometheus servers scrape one at a time; 32 leaves room for several of them and humans.
+  maxConcurrentScrapes: 32,
   logLevel: 'info',
   httpEngine: 'auto',
   logsTailRecords: 1000,

@@ -58,6 +58,16 @@ export const HARDENING_OPTIONS = [
     parse: parseInteger(1, 1048576),
   }),
   option({
+    key: 'maxConcurrentScrapes',
+    flag: '--max-concurrent-scrapes',
+    aliases: [],
+    valueName: 'N',
+    group: 'Limits',
+    description: 'GET /metrics responses being written at once; one more gets 503 and is counted',
+    defaultText: String(DEFAULTS.maxConcurrentScrapes),
+    parse: parseInteger(1, 100000),
+  }),
+  option({
     key: 'pushToken',
     flag: '--push-token',
     aliases: [],

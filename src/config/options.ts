@@ -240,7 +240,8 @@ export const OPTIONS = [
     aliases: [],
     valueName: 'on|off',
     group: 'Operation',
-    description: 'POST /debug/kill-worker?shard=N&fault=throw|exit ends a shard (tests only)',
+    description:
+      'mounts POST /debug/kill-worker, /debug/merger-fault and /debug/kill-log-worker (tests only)',
     defaultText: 'off',
     parse: parseOnOff,
     isHidden: true,

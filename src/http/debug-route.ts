@@ -23,3 +23,45 @@ export function createKillWorkerRoute(injectFault: InjectFault): (exchange: Http
     exchange.respond(202, { 'content-type': 'text/plain' }, 'armed\n');
   };
 }
+
+export type InjectMergerFault = (fault: 'throw' | 'exit' | 'slow', delayMs: number) => boolean;
+
+/**
+ * POST /debug/merger-fault?fault=throw|exit|slow[&delay-ms=N]: makes the merger throw, end
+ * its thread, or block for N ms in every fold that has deltas (0 undoes it), so tests can
+ * watch a replacement or a merger that falls behind. Mounted with --debug-fault-injection on.
+ */
+export function createMergerFaultRoute(
+  injectFault: InjectMergerFault,
+): (exchange: HttpExchange) => void {
+  return (exchange) => {
+    const query = new URLSearchParams(exchange.query);
+    const fault = query.get('fault') ?? 'throw';
+    const delayMs = Number(query.get('delay-ms') ?? '0');
+    const isFault = fault === 'throw' || fault === 'exit' || fault === 'slow';
+    const isDelay = Number.isInteger(delayMs) && delayMs >= 0 && delayMs <= 60_000;
+    if (!isFault || !isDelay || !injectFault(fault, delayMs)) {
+      exchange.respond(
+        400,
+        { 'content-type': 'text/plain' },
+        'expected fault=throw|exit|slow&delay-ms=0..60000\n',
+      );
+      return;
+    }
+    exchange.respond(202, { 'content-type': 'text/plain' }, 'armed\n');
+  };
+}
+
+/**
+ * POST /debug/kill-log-worker: terminates the log worker thread; answers 202 once it is
+ * gone. Mounted with --debug-fault-injection on.
+ */
+export function createKillLogWorkerRoute(
+  terminate: () => Promise<void>,
+): (exchange: HttpExchange) => void {
+  return (exchange) => {
+    void terminate().then(() =>
+      exchange.respond(202, { 'content-type': 'text/plain' }, 'terminated\n'),
+    );
+  };
+}

@@ -21,6 +21,11 @@ export interface HttpExchange {
   readBody(limitBytes: number): Promise<BodyResult>;
   /** Sends the whole response once; a second call, or one after the client left, is ignored. */
   respond(status: number, headers: Record<string, string>, body?: Uint8Array | string): void;
+  /**
+   * Resolves once the response has been handed to the kernel in full, or the client left:
+   * until then a slow reader holds the body. Absent in test doubles (sent at once).
+   */
+  whenSent?(): Promise<void>;
   readonly isAborted: boolean;
 }
 

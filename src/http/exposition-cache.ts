@@ -25,6 +25,15 @@ export class ExpositionCache {
     return this.#latest.text;
   }
 
+  /**
+   * The merger is down for good: a frozen rendering would pass for live data, so scrapes
+   * answer 503 from now on (renderings that still arrive are taken again).
+   */
+  withdraw(): void {
+    this.#latest.text = null;
+    this.#latest.openmetrics = null;
+  }
+
   accept(exposition: Exposition): void {
     this.#latest[exposition.format] = exposition;
     if (exposition.format !== 'openmetrics') return;

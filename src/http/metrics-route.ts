@@ -8,19 +8,50 @@ const CONTENT_TYPES = {
   openmetrics: 'application/openmetrics-text; version=1.0.0; charset=utf-8',
 } as const;
 
-/** GET /metrics: the merger's latest rendering, gzip-compressed when the scraper accepts it. */
-export function createMetricsRoute(cache: ExpositionCache): (exchange: HttpExchange) => void {
+// What a refused scraper is told; Prometheus itself just tries again next interval.
+const RETRY_AFTER_SECONDS = '1';
+
+export interface ScrapeLimit {
+  /** Responses being written at once; the next one is answered 503. */
+  maxConcurrentScrapes: number;
+  /** Counts one refused scrape (catalyst_http_scrapes_refused_total). */
+  onRefused(): void;
+}
+
+/**
+ * GET /metrics: the merger's latest rendering, gzip-compressed when the scraper accepts it.
+ * Every response is the same shared bytes, but a slow reader keeps its rendering alive and
+ * its socket busy until it has read them all: past `maxConcurrentScrapes` such responses
+ * the next scrape is refused with 503 and Retry-After, never queued.
+ */
+export function createMetricsRoute(
+  cache: ExpositionCache,
+  limit: ScrapeLimit = { maxConcurrentScrapes: Infinity, onRefused: () => {} },
+): (exchange: HttpExchange) => void {
+  let sending = 0;
+  const serveLimited = (exchange: HttpExchange, exposition: Exposition | null): void => {
+    if (sending >= limit.maxConcurrentScrapes) {
+      limit.onRefused();
+      exchange.respond(
+        503,
+        { 'content-type': 'text/plain', 'retry-after': RETRY_AFTER_SECONDS },
+        'too many scrapes in progress\n',
+      );
+      return;
+    }
+    sending++;
+    serve(exchange, exposition, acceptsGzip(exchange.header('accept-encoding')));
+    const sent = exchange.whenSent?.() ?? Promise.resolve();
+    void sent.then(() => sending--);
+  };
+
   return (exchange) => {
-    const accept = exchange.header('accept');
-    const isGzip = acceptsGzip(exchange.header('accept-encoding'));
-    if (!prefersOpenMetrics(accept)) {
-      serve(exchange, cache.text, isGzip);
+    if (!prefersOpenMetrics(exchange.header('accept'))) {
+      serveLimited(exchange, cache.text);
       return;
     }
     // OpenMetrics when it arrives in time; the text format otherwise, which Prometheus reads too.
-    void cache
-      .openMetrics()
-      .then((exposition) => serve(exchange, exposition ?? cache.text, isGzip));
+    void cache.openMetrics().then((exposition) => serveLimited(exchange, exposition ?? cache.text));
   };
 }
 

@@ -38,6 +38,7 @@ class NodeExchange implements HttpExchange {
   #hasResponded = false;
   readonly #request: http.IncomingMessage;
   readonly #response: http.ServerResponse;
+  readonly #sent: Promise<void>;
 
   constructor(request: http.IncomingMessage, response: http.ServerResponse) {
     this.#request = request;
@@ -50,6 +51,15 @@ class NodeExchange implements HttpExchange {
     response.on('close', () => {
       if (!response.writableFinished) this.#isAborted = true;
     });
+    // 'finish': the last byte went to the kernel; 'close' alone: the client went away.
+    this.#sent = new Promise((resolve) => {
+      response.once('finish', () => resolve());
+      response.once('close', () => resolve());
+    });
+  }
+
+  whenSent(): Promise<void> {
+    return this.#sent;
   }
 
   get isAborted(): boolean {

@@ -12,6 +12,9 @@ interface UwsResponse {
   writeStatus(status: string): UwsResponse;
   writeHeader(key: string, value: string): UwsResponse;
   end(body?: Uint8Array | string, closeConnection?: boolean): UwsResponse;
+  tryEnd(body: Uint8Array, totalSize: number): [ok: boolean, done: boolean];
+  onWritable(handler: (offset: number) => boolean): UwsResponse;
+  getWriteOffset(): number;
 }
 
 interface UwsRequest {
@@ -69,6 +72,8 @@ class UwsExchange implements HttpExchange {
   #isAborted = false;
   #hasResponded = false;
   #isBodyUnread = false;
+  #markSent: () => void = () => {};
+  readonly #sent = new Promise<void>((resolve) => (this.#markSent = resolve));
 
   constructor(response: UwsResponse, request: UwsRequest) {
     // The request object is only valid during the handler call: copy what routes need.
@@ -79,7 +84,12 @@ class UwsExchange implements HttpExchange {
     request.forEach((key, value) => this.#headers.set(key, value));
     response.onAborted(() => {
       this.#isAborted = true;
+      this.#markSent();
     });
+  }
+
+  whenSent(): Promise<void> {
+    return this.#sent;
   }
 
   get isAborted(): boolean {
@@ -114,6 +124,7 @@ class UwsExchange implements HttpExchange {
       });
       this.#response.onAborted(() => {
         this.#isAborted = true;
+        this.#markSent();
         if (!isDone) resolve({ kind: 'aborted' });
         isDone = true;
       });
@@ -127,7 +138,33 @@ class UwsExchange implements HttpExchange {
       this.#response.writeStatus(`${status} ${STATUS_TEXT[status] ?? ''}`);
       for (const [key, value] of Object.entries(headers)) this.#response.writeHeader(key, value);
       // A body left unread (refused as too large) cannot be skipped: close after answering.
-      this.#response.end(body ?? '', this.#isBodyUnread);
+      if (this.#isBodyUnread || typeof body === 'string' || body === undefined) {
+        this.#response.end(body ?? '', this.#isBodyUnread);
+        this.#markSent();
+        return;
+      }
+      this.#sendInPieces(body);
+    });
+  }
+
+  /**
+   * tryEnd writes what the socket takes now and keeps no copy of the rest (end() would
+   * buffer all of it per slow reader); onWritable resumes from the offset reached.
+   */
+  #sendInPieces(body: Uint8Array): void {
+    const startOffset = this.#response.getWriteOffset();
+    const [, isDone] = this.#response.tryEnd(body, body.byteLength);
+    if (isDone) {
+      this.#markSent();
+      return;
+    }
+    this.#response.onWritable((offset) => {
+      const [isOk, isDoneNow] = this.#response.tryEnd(
+        body.subarray(offset - startOffset),
+        body.byteLength,
+      );
+      if (isDoneNow) this.#markSent();
+      return isOk;
     });
   }
 }

@@ -1,5 +1,5 @@
 import { INGEST_REFUSAL_REASONS, type IngestRefusalReason } from '../errors.js';
-import { TRANSPORTS, type IngestSnapshot } from '../protocol.js';
+import { TRANSPORTS, WORKER_KINDS, type IngestSnapshot, type WorkerKind } from '../protocol.js';
 import { PushCounters } from './push-counters.js';
 
 const REFUSAL_INDEX = new Map(INGEST_REFUSAL_REASONS.map((reason, i) => [reason, i]));
@@ -14,7 +14,11 @@ export class IngestCounters {
   tcpConnectionsOpen = 0;
   tcpLinesTooLong = 0;
   udpReceiveBufferBytes = 0;
-  workerRestarts = 0;
+  /** By worker kind, WORKER_KINDS order. */
+  readonly workerRestarts = WORKER_KINDS.map(() => 0);
+  mergeBacklogEpochs = 0;
+  shardHeldEpochs = 0;
+  scrapesRefused = 0;
   readonly push = new PushCounters();
   /** By reason, INGEST_REFUSAL_REASONS order. */
   readonly refused = INGEST_REFUSAL_REASONS.map(() => 0);
@@ -23,6 +27,10 @@ export class IngestCounters {
   /** Event-loop delay of the main thread, from perf_hooks, in seconds. */
   eventLoopDelayP99Seconds = 0;
   eventLoopDelayMaxSeconds = 0;
+
+  countRestart(worker: WorkerKind): void {
+    this.workerRestarts[WORKER_KINDS.indexOf(worker)]++;
+  }
 
   refuse(reason: IngestRefusalReason): void {
     this.refused[REFUSAL_INDEX.get(reason)!]++;
@@ -45,7 +53,10 @@ export class IngestCounters {
       tcpLinesTooLong: this.tcpLinesTooLong,
       udpReceiveBufferBytes: this.udpReceiveBufferBytes,
       hostUdpReceiveBufferErrors: extra.hostUdpReceiveBufferErrors,
-      workerRestarts: this.workerRestarts,
+      workerRestarts: [...this.workerRestarts],
+      mergeBacklogEpochs: this.mergeBacklogEpochs,
+      shardHeldEpochs: this.shardHeldEpochs,
+      scrapesRefused: this.scrapesRefused,
       ...this.push.snapshot(),
       refused: [...this.refused],
       workerLostRecords: this.workerLostRecords,

@@ -9,6 +9,7 @@ import type {
   LogWorkerInbound,
   LogWorkerOutbound,
 } from '../protocol.js';
+import { addLogStats } from './log-stats-sum.js';
 
 export interface LogWorkerClientOptions {
   tailRecordsPerService: number;
@@ -19,6 +20,8 @@ export interface LogWorkerClientOptions {
   /** How long a request waits for the worker's answer before it is given up as unavailable. */
   answerTimeoutMs: number;
   logLevel: string;
+  /** Counts one replacement of a failed log worker. */
+  onRestart?: () => void;
   log: Logger;
 }
 
@@ -29,20 +32,28 @@ export interface IngestOutcome {
 }
 
 const LOG_TASK = new URL('../../workers/logs/log-task.js', import.meta.url).href;
+const MAX_RESTART_DELAY_MS = 5000;
 
 /**
  * Main thread's end of the log worker: one piscina thread running one long-lived task that
  * owns parsing, counters, the tail and the file. Bodies are transferred, not copied; each
  * request is answered by id, or rejected after answerTimeoutMs.
+ *
+ * A worker that fails (threw, or was terminated) is replaced, like a shard. Lost with it:
+ * the requests it had not answered (answered 503 at once), the in-memory tail, and the
+ * --logs-file queue. Its counts are not lost: the replacement's are added to them.
  */
 export class LogWorkerClient {
   readonly #options: LogWorkerClientOptions;
   readonly #pool: Piscina;
-  readonly #port: MessagePort;
   readonly #pending = new Map<number, (answer: LogWorkerOutbound | null) => void>();
-  readonly #running: Promise<unknown>;
+  #port: MessagePort;
+  #running: Promise<unknown>;
+  #isStopping = false;
   #nextId = 1;
   #stats: LogStats | null = null;
+  // What failed generations had reported, added to the current one's running totals.
+  #statsBefore: LogStats | null = null;
   #tooLargeBodies = 0;
 
   constructor(options: LogWorkerClientOptions) {
@@ -57,13 +68,46 @@ export class LogWorkerClient {
       // The task lives on port messages; piscina's blocking wait must stay out of its loop.
       atomics: 'disabled',
     });
+    [this.#port, this.#running] = this.#start(0);
+  }
+
+  /** Debug fault injection: terminates the worker thread, as a crash would. */
+  async terminate(): Promise<void> {
+    await this.#pool.threads[0]?.terminate();
+  }
+
+  #start(failures: number): [MessagePort, Promise<unknown>] {
     const { port1, port2 } = new MessageChannel();
-    this.#port = port2;
-    this.#port.on('message', (message: LogWorkerOutbound) => this.#receive(message));
-    const { answerTimeoutMs: _timeout, log: _log, ...task } = options;
-    this.#running = this.#pool
+    port2.on('message', (message: LogWorkerOutbound) => this.#receive(message));
+    const { answerTimeoutMs: _timeout, log: _log, onRestart: _restart, ...task } = this.#options;
+    const running = this.#pool
       .run({ ...task, port: port1 }, { transferList: [port1] as never })
-      .catch((err: unknown) => options.log.error({ err }, 'log worker failed'));
+      .catch((err: unknown) => this.#restart(err, port2, failures));
+    return [port2, running];
+  }
+
+  async #restart(err: unknown, port: MessagePort, failures: number): Promise<void> {
+    port.close();
+    if (this.#isStopping) return;
+    this.#options.log.error(
+      { err, count: this.#pending.size },
+      'log worker failed; starting a new one',
+    );
+    // The dead worker answers nothing more: its callers get 503 now, not at their timeout.
+    for (const settle of this.#pending.values()) settle(null);
+    this.#pending.clear();
+    if (this.#stats !== null) {
+      this.#statsBefore =
+        this.#statsBefore === null ? this.#stats : addLogStats(this.#statsBefore, this.#stats);
+      this.#stats = null;
+    }
+    this.#options.onRestart?.();
+    // Back off when the worker keeps failing, so a poison body cannot spin a core.
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.min(MAX_RESTART_DELAY_MS, 50 * 2 ** failures)),
+    );
+    if (this.#isStopping) return;
+    [this.#port, this.#running] = this.#start(failures + 1);
   }
 
   /** Hands the body to the worker; `body` is detached afterwards. Null on timeout. */
@@ -103,8 +147,12 @@ export class LogWorkerClient {
 
   /** Running totals: the worker's last report plus what main refused itself; null before both. */
   snapshot(): LogStats | null {
-    if (this.#stats === null && this.#tooLargeBodies === 0) return null;
-    const stats = this.#stats ?? {
+    const reported =
+      this.#statsBefore === null || this.#stats === null
+        ? (this.#stats ?? this.#statsBefore)
+        : addLogStats(this.#statsBefore, this.#stats);
+    if (reported === null && this.#tooLargeBodies === 0) return null;
+    const stats = reported ?? {
       records: [],
       bytes: 0,
       refused: {},
@@ -118,6 +166,7 @@ export class LogWorkerClient {
 
   /** Lets the worker finish what it holds (the file queue), then ends its thread. */
   async stop(): Promise<void> {
+    this.#isStopping = true;
     this.#port.postMessage({ kind: 'stop' } satisfies LogWorkerInbound);
     await this.#running;
     this.#port.close();

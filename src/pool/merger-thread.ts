@@ -6,6 +6,7 @@ import type {
   Exposition,
   MappingConfig,
   ExpositionFormat,
+  MergerFault,
   MergerInbound,
   MergerOutbound,
   MergerTick,
@@ -20,10 +21,17 @@ export interface MergerThreadOptions {
   stateFile: string | null;
   maxSeries: number;
   mapping: MappingConfig;
+  /** The first epoch to fold: 0 at start, main's current epoch for a replacement. */
+  firstEpoch: number;
+  /** The merge-progress block (src/ring/merge-progress.ts). */
+  progress: SharedArrayBuffer;
   onExposition(exposition: Exposition): void;
+  /** The thread threw or ended after it was ready (not called after `stop`). */
+  onFailed(err: unknown): void;
   log: Logger;
 }
 
+const MERGER_GONE_JSON = '{"error":"the merger failed; ask again"}\n';
 const MERGER_TASK = new URL('../../workers/merge/merger-task.js', import.meta.url).href;
 
 /** The main thread's handle on the merger: one piscina thread running one long-lived task. */
@@ -33,6 +41,7 @@ export class MergerThread {
   readonly #task: Promise<unknown>;
   readonly #cardinalityWaiters = new Map<number, (json: string) => void>();
   #nextRequestId = 0;
+  #isStopping = false;
 
   private constructor(port: MessagePort, pool: Piscina, task: Promise<unknown>) {
     this.#port = port;
@@ -89,16 +98,48 @@ export class MergerThread {
         stateFile: options.stateFile,
         maxSeries: options.maxSeries,
         mapping: options.mapping,
+        firstEpoch: options.firstEpoch,
+        progress: options.progress,
       },
       { transferList: [port2] as never },
     );
-    task.catch((err: unknown) => options.log.error({ err }, 'merger failed'));
-    await Promise.race([
-      ready,
-      task.then(() => Promise.reject(new Error('merger exited at start'))),
-    ]);
-    thread = new MergerThread(port1, pool, task);
-    return thread;
+    try {
+      await Promise.race([
+        ready,
+        task.then(() => Promise.reject(new Error('merger exited at start'))),
+      ]);
+    } catch (err) {
+      port1.close();
+      await pool.destroy();
+      throw err;
+    }
+    const started = new MergerThread(port1, pool, task);
+    thread = started;
+    task.then(
+      () => started.#onEnded(new Error('merger returned without being asked to stop'), options),
+      (err: unknown) => started.#onEnded(err, options),
+    );
+    return started;
+  }
+
+  /** Debug fault injection: the merger throws, ends its thread, or slows each fold. */
+  injectFault(fault: MergerFault['fault'], delayMs = 0): void {
+    this.#send({ kind: 'fault', fault, delayMs });
+  }
+
+  /** Releases what is left of a failed merger: its port and its (dead) thread. */
+  async discard(): Promise<void> {
+    this.#isStopping = true;
+    this.#port.close();
+    await this.#pool.destroy().catch(() => undefined);
+  }
+
+  #onEnded(err: unknown, options: MergerThreadOptions): void {
+    if (this.#isStopping) return;
+    // Requests the dead thread will never answer.
+    for (const answer of this.#cardinalityWaiters.values()) answer(MERGER_GONE_JSON);
+    this.#cardinalityWaiters.clear();
+    options.onFailed(err);
   }
 
   attach(shard: number, generation: number, fromEpoch: number, port: MessagePort): void {
@@ -115,6 +156,7 @@ export class MergerThread {
 
   /** Resolves once the merger has rendered `finalEpoch` and returned. */
   async stop(finalEpoch: number): Promise<void> {
+    this.#isStopping = true;
     this.#send({ kind: 'stop', finalEpoch });
     await this.#task.catch(() => undefined);
     this.#port.close();

@@ -3,7 +3,7 @@ import { Piscina } from 'piscina';
 import type { SampleLimits } from '../../workers/parse/sample-limits.js';
 import type { Logger } from '../log.js';
 import type { PushAck } from '../protocol.js';
-import type { MappingConfig, MappingUpdate } from '../protocol.js';
+import type { MappingConfig, MappingUpdate, MergerPortUpdate } from '../protocol.js';
 
 /** What each shard task is given (see workers/shard/shard.ts ShardOptions). */
 interface ShardTaskOptions {
@@ -22,8 +22,9 @@ interface ShardTaskOptions {
   faults: SharedArrayBuffer;
   mapping: MappingConfig;
   maxSpellings: number;
-  /** New mapping rules arrive here between slices. */
+  /** New mapping rules and replacement merger ports arrive here between slices. */
   controlPort: MessagePort;
+  progress: SharedArrayBuffer;
 }
 
 export interface ShardPoolOptions {
@@ -35,6 +36,8 @@ export interface ShardPoolOptions {
   limits: SampleLimits;
   mapping: MappingConfig;
   maxSpellings: number;
+  /** The merge-progress block (src/ring/merge-progress.ts), shared with the merger. */
+  progress: SharedArrayBuffer;
   /** Tells the merger which port shard `shard`'s generation `generation` sends on. */
   attach(shard: number, generation: number, fromEpoch: number, port: MessagePort): void;
   /** The epoch being accumulated now: where a replacement shard starts. */
@@ -59,6 +62,7 @@ export class ShardPool {
   readonly #pool: Piscina;
   readonly #running: Array<Promise<unknown>> = [];
   readonly #controlPorts: MessagePort[] = [];
+  readonly #generations: number[] = [];
   #mapping: MappingConfig;
   #isStopping = false;
   // One Int32 per shard: records consumed since its last shipped delta (the shard writes).
@@ -107,6 +111,20 @@ export class ShardPool {
     for (const port of this.#controlPorts) port?.postMessage(update);
   }
 
+  /**
+   * A new merger runs: each shard gets a port to it (the old one's died with it) and the
+   * merger waits for each from `fromEpoch`. A shard between generations needs none: its next
+   * generation attaches itself.
+   */
+  reattach(fromEpoch: number): void {
+    this.#controlPorts.forEach((controlPort, shard) => {
+      const { port1, port2 } = new MessageChannel();
+      this.#options.attach(shard, this.#generations[shard], fromEpoch, port2);
+      const update: MergerPortUpdate = { kind: 'merger-port', port: port1 };
+      controlPort.postMessage(update, [port1]);
+    });
+  }
+
   /** Resolves when every shard has returned after the stop request (see FlushControl). */
   async stop(): Promise<void> {
     this.#isStopping = true;
@@ -122,6 +140,7 @@ export class ShardPool {
     failures: number,
   ): Promise<void> {
     const { port1, port2 } = new MessageChannel();
+    this.#generations[shard] = generation;
     this.#options.attach(shard, generation, startEpoch, port2);
     const acks = new MessageChannel();
     acks.port2.on('message', (ack: PushAck) => this.#options.onPushAck(ack));
@@ -147,6 +166,7 @@ export class ShardPool {
       mapping: this.#mapping,
       maxSpellings: this.#options.maxSpellings,
       controlPort: control.port2,
+      progress: this.#options.progress,
     };
     try {
       await this.#pool.run(task, { transferList: [port1, acks.port1, control.port2] as never });

@@ -30,6 +30,7 @@ export interface RunningDaemon {
   waitForSamples(
     isDone: (samples: ExpositionSample[]) => boolean,
     describe: string,
+    timeoutMs?: number,
   ): Promise<ExpositionSample[]>;
   /** Waits until an exposition rendered after now is served (one flush or more). */
   nextFlush(): Promise<void>;
@@ -118,12 +119,12 @@ export async function startDaemon(
     scrape,
     samples: async () => parseExposition(await scrape()),
     scrapeRaw: (headers = {}) => getRaw(`${baseUrl}/metrics`, { ...authorization, ...headers }),
-    async waitForSamples(isDone, describe) {
-      const deadline = Date.now() + WAIT_TIMEOUT_MS;
+    async waitForSamples(isDone, describe, timeoutMs = WAIT_TIMEOUT_MS) {
+      const deadline = Date.now() + timeoutMs;
       for (;;) {
         const samples = parseExposition(await scrape());
         if (isDone(samples)) return samples;
-        if (Date.now() > deadline) throw new Error(`not within ${WAIT_TIMEOUT_MS} ms: ${describe}`);
+        if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${describe}`);
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     },

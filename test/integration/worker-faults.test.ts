@@ -46,13 +46,15 @@ describe('a shard worker killed under load', () => {
 
     const samples = await daemon.waitForSamples(
       (s) =>
-        valueOf(s, 'catalyst_worker_restarts_total') === KILLS.length &&
+        valueOf(s, 'catalyst_worker_restarts_total', { worker: 'shard' }) === KILLS.length &&
         valueOf(s, 'catalyst_ingest_datagrams_total', { transport: 'udp' }) === DATAGRAMS &&
         accounted(s) === DATAGRAMS * LINES_PER_DATAGRAM,
       'both shards replaced and every line sent counted or accounted as lost',
     );
     const failures = daemon.logs.filter((e) => e.msg === 'shard failed; starting a new generation');
-    expect(failures.map((e) => [e.shard, e.generation])).toEqual([
+    // Sorted: an exiting thread can be reported after a later throw on a loaded machine.
+    const failed = failures.map((e) => [e.shard as number, e.generation as number]);
+    expect(failed.sort((a, b) => a[0] - b[0])).toEqual([
       [0, 0],
       [1, 0],
     ]);

@@ -22,16 +22,30 @@ interface PendingEpoch {
  *  - the shard is slow: wait, but never more than `maxWaitEpochs` ticks;
  *  - the shard died: its new generation reports from a later epoch (`expect`), so earlier
  *    epochs stop waiting for it;
- *  - the delta arrives after its epoch was released: `late` returns it for folding alone.
+ *  - the delta arrives after its epoch was released: `late` returns it for folding alone;
+ *  - the shard will never send one: it held that epoch back into a later delta while the
+ *    merger was behind, or shipped it to a merger that died (`isSkipped`, shared memory;
+ *    the delta that carries held epochs names the first, `heldFrom`, in case it comes first).
+ *
+ * The main thread may skip ticks while the merger is behind; a tick stands for every
+ * earlier epoch still without one (ticks carry running totals, so none is lost).
  */
 export class EpochGate {
   readonly #pending = new Map<number, PendingEpoch>();
   readonly #fromEpochByShard = new Map<number, number>();
   readonly #maxWaitEpochs: number;
-  #next = 0;
+  readonly #isSkipped: (shard: number, epoch: number) => boolean;
+  #next: number;
 
-  constructor(options: { maxWaitEpochs: number }) {
+  /** `firstEpoch`: where a replacement merger starts; what came before went with the old one. */
+  constructor(options: {
+    maxWaitEpochs: number;
+    firstEpoch?: number;
+    isSkipped?: (shard: number, epoch: number) => boolean;
+  }) {
     this.#maxWaitEpochs = options.maxWaitEpochs;
+    this.#next = options.firstEpoch ?? 0;
+    this.#isSkipped = options.isSkipped ?? (() => false);
   }
 
   /** The next epoch to release. */
@@ -49,9 +63,15 @@ export class EpochGate {
     this.#fromEpochByShard.set(shard, fromEpoch);
   }
 
-  /** Returns the delta when its epoch was already released: the caller folds it late. */
-  addDelta(delta: ShardDelta): ShardDelta | null {
+  /**
+   * Returns the delta when its epoch was already released: the caller folds it late.
+   * `heldFrom`: the delta also carries epochs from this one on, which the shard held back.
+   */
+  addDelta(delta: ShardDelta, heldFrom = delta.epoch): ShardDelta | null {
     if (delta.epoch < this.#next) return delta;
+    for (let epoch = Math.max(heldFrom, this.#next); epoch < delta.epoch; epoch++) {
+      this.#pendingOf(epoch).shards.add(delta.shard);
+    }
     const pending = this.#pendingOf(delta.epoch);
     pending.deltas.push(delta);
     pending.shards.add(delta.shard);
@@ -59,6 +79,11 @@ export class EpochGate {
   }
 
   addTick(tick: MergerTick): void {
+    if (tick.epoch < this.#next) return;
+    for (let epoch = this.#next; epoch < tick.epoch; epoch++) {
+      const pending = this.#pendingOf(epoch);
+      pending.tick ??= tick;
+    }
     this.#pendingOf(tick.epoch).tick = tick;
   }
 
@@ -77,7 +102,8 @@ export class EpochGate {
 
   #isComplete(epoch: number, pending: PendingEpoch): boolean {
     for (const [shard, fromEpoch] of this.#fromEpochByShard) {
-      if (fromEpoch <= epoch && !pending.shards.has(shard)) return false;
+      if (fromEpoch > epoch || pending.shards.has(shard)) continue;
+      if (!this.#isSkipped(shard, epoch)) return false;
     }
     return true;
   }

@@ -8,11 +8,13 @@ import type {
   Exposition,
   ExpositionFormat,
   MappingConfig,
+  MergerFault,
   MergerInbound,
   MergerNotice,
   ShardAttach,
   ShardDelta,
 } from '../../src/protocol.js';
+import { MergeProgress } from '../../src/ring/merge-progress.js';
 import { SELF_METRICS } from '../../src/self-metrics.js';
 import { EpochGate, type ClosedEpoch } from './epoch-gate.js';
 import { renderExposition } from './exposition.js';
@@ -40,6 +42,10 @@ export interface MergerOptions {
   mapping?: MappingConfig;
   /** Wall clock for TTLs; injected by tests. */
   now?: () => number;
+  /** The first epoch to fold: 0, or the main thread's epoch when this merger replaces one. */
+  firstEpoch?: number;
+  /** The merge-progress block (src/ring/merge-progress.ts); absent in tests of this class. */
+  progress?: SharedArrayBuffer;
 }
 
 // What a crash (not a clean stop) can cost with --state-file: up to this much of counting.
@@ -62,7 +68,10 @@ export class Merger {
   readonly #self: SelfMetrics;
   readonly #registries: Record<ExpositionFormat, client.Registry>;
   readonly #now: () => number;
+  readonly #progress: MergeProgress | null;
   #hasTtl: boolean;
+  // Debug fault injection only: each fold that has deltas blocks this thread this long.
+  #foldDelayMs = 0;
   #wantsOpenMetrics = false;
   #foldedEpoch = -1;
   #renderedEpoch = -1;
@@ -74,7 +83,14 @@ export class Merger {
 
   constructor(options: MergerOptions) {
     this.#options = options;
-    this.#gate = new EpochGate({ maxWaitEpochs: options.maxWaitEpochs });
+    const progress = options.progress === undefined ? null : new MergeProgress(options.progress);
+    this.#progress = progress;
+    this.#gate = new EpochGate({
+      maxWaitEpochs: options.maxWaitEpochs,
+      firstEpoch: options.firstEpoch ?? 0,
+      isSkipped: (shard, epoch) => progress?.isSkipped(shard, epoch) ?? false,
+    });
+    this.#foldedEpoch = (options.firstEpoch ?? 0) - 1;
     this.#registries = { text: new client.Registry(), openmetrics: createOpenMetricsRegistry() };
     this.#self = new SelfMetrics(this.#registries.text, this.#registries.openmetrics);
     this.#self.setBuildInfo(options.version, options.httpEngine);
@@ -143,7 +159,19 @@ export class Merger {
         this.#options.mainPort.postMessage({ kind: 'cardinality', id: message.id, json });
         break;
       }
+      case 'fault':
+        this.#actOnInjectedFault(message);
+        break;
     }
+  }
+
+  /** Debug fault injection (--debug-fault-injection): what a test does to this thread. */
+  #actOnInjectedFault(message: MergerFault): void {
+    // Uncaught in a message handler: the thread ends, as it would on a real bug.
+    if (message.fault === 'throw') throw new Error('injected merger fault');
+    // process.exit in a worker thread ends that thread only.
+    if (message.fault === 'exit') process.exit(1);
+    this.#foldDelayMs = message.delayMs;
   }
 
   #attach(message: ShardAttach): void {
@@ -154,7 +182,7 @@ export class Merger {
 
   #onDelta(message: DeltaMessage): void {
     const delta = packr.unpack(message.payload) as ShardDelta;
-    const late = this.#gate.addDelta(delta);
+    const late = this.#gate.addDelta(delta, message.heldFrom);
     if (late !== null) {
       this.#self.counter('mergeLateDeltas').inc();
       this.#fold([late], true);
@@ -168,6 +196,8 @@ export class Merger {
     const released = this.#gate.takeReleasable();
     if (released.length === 0) return;
     for (const closed of released) this.#foldClosed(closed);
+    // Shards and main hold back while this lags (merge-progress.ts); this lets them go on.
+    this.#progress?.markFolded(this.#foldedEpoch);
     this.#queueRender();
     if (performance.now() - this.#stateWrittenAt >= STATE_WRITE_INTERVAL_MS) this.saveState();
   }
@@ -231,6 +261,7 @@ export class Merger {
 
   #fold(deltas: ShardDelta[], isLate: boolean): void {
     const started = performance.now();
+    if (this.#foldDelayMs > 0 && deltas.length > 0) blockFor(this.#foldDelayMs);
     const nowMs = this.#now();
     this.#store.beginFold(nowMs);
     const outcome = foldEpoch(this.#store, deltas, { isLate });
@@ -297,6 +328,10 @@ export class Merger {
   #stopIfDone(): void {
     if (this.#renderedEpoch >= this.#finalEpoch && !this.#isRenderQueued) this.#resolveStopped();
   }
+}
+
+function blockFor(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 function hasTtl(mapping: MappingConfig | undefined): boolean {

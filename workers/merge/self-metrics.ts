@@ -2,6 +2,7 @@ import client from 'prom-client';
 import { INGEST_REFUSAL_REASONS, LOG_REFUSAL_REASONS, PARSE_REASONS } from '../../src/errors.js';
 import {
   TRANSPORTS,
+  WORKER_KINDS,
   type IngestSnapshot,
   type LogStats,
   type ShardStats,
@@ -71,7 +72,12 @@ export class SelfMetrics {
     this.#addTotal('tcpLinesTooLong', {}, snapshot.tcpLinesTooLong);
     this.gauge('udpReceiveBuffer').set(snapshot.udpReceiveBufferBytes);
     this.#addTotal('hostUdpReceiveBufferErrors', {}, snapshot.hostUdpReceiveBufferErrors);
-    this.#addTotal('workerRestarts', {}, snapshot.workerRestarts);
+    WORKER_KINDS.forEach((worker, w) => {
+      this.#addTotal('workerRestarts', { worker }, snapshot.workerRestarts[w]);
+    });
+    this.gauge('mergeBacklog').set(snapshot.mergeBacklogEpochs);
+    this.#addTotal('shardHeldEpochs', {}, snapshot.shardHeldEpochs);
+    this.#addTotal('scrapesRefused', {}, snapshot.scrapesRefused);
     for (const [receiver, status, total] of snapshot.pushRequests) {
       this.#addTotal('pushRequests', { receiver, status: String(status) }, total);
     }

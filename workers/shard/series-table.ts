@@ -56,6 +56,8 @@ export class SeriesTable {
   readonly #idByCanonicalKey = new Map<string, number>();
   readonly #nextSlot = [0, 0, 0, 0];
   #definitions: SeriesDefinition[] = [];
+  // Every definition of this table, for a replacement merger that never saw them.
+  readonly #everyDefinition: SeriesDefinition[] = [];
   readonly tagProblems: TagProblems = { dropped: 0 };
   #mapper: Mapper | null = null;
   #dropLabels = new Map<string, ReadonlySet<string>>();
@@ -154,6 +156,11 @@ export class SeriesTable {
     return this.#defineKey(kind, name, labels, order);
   }
 
+  /** The next takeDefinitions returns every definition of this table (a new merger). */
+  redefineAll(): void {
+    this.#definitions = [...this.#everyDefinition];
+  }
+
   /** Definitions made since the last call, for the next delta. */
   takeDefinitions(): SeriesDefinition[] {
     const taken = this.#definitions;
@@ -203,6 +210,7 @@ export class SeriesTable {
       definition.buckets = mapped.buckets;
     }
     this.#definitions.push(definition);
+    this.#everyDefinition.push(definition);
     return id;
   }
 

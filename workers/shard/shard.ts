@@ -9,7 +9,8 @@ import {
   RecordKind,
   isSeqBefore,
 } from '../../src/ring/layout.js';
-import type { DeltaMessage, MappingUpdate, PushAck } from '../../src/protocol.js';
+import { MAX_UNFOLDED_DELTAS, MergeProgress } from '../../src/ring/merge-progress.js';
+import type { DeltaMessage, PushAck, ShardControl } from '../../src/protocol.js';
 import { decodeGroupPush } from '../parse/group-push.js';
 import { decodePush } from '../parse/json-push.js';
 import { decodeOtlp } from '../parse/otlp.js';
@@ -30,8 +31,10 @@ export interface ShardOptions extends ShardStateOptions {
   unshipped?: SharedArrayBuffer;
   /** Int32 per shard: 1 throw, 2 end the thread; set only by debug fault injection. */
   faults?: SharedArrayBuffer;
-  /** Mapping updates from the main thread; absent in tests that drive a shard directly. */
+  /** Mapping updates and new merger ports; absent in tests that drive a shard directly. */
   controlPort?: MessagePort;
+  /** The merge-progress block (src/ring/merge-progress.ts); absent, the shard never holds. */
+  progress?: SharedArrayBuffer;
 }
 
 // Work for at most this long before giving the event loop a turn (messages, timers).
@@ -59,8 +62,14 @@ export class Shard {
   readonly #state: ShardState;
   readonly #unshipped: Int32Array;
   readonly #faults: Int32Array;
+  readonly #progress: MergeProgress | null;
+  #mergerPort: MessagePort;
   #epoch: number;
   #epochStartSeq: number;
+  // Deltas posted and not yet folded, oldest first, with the ring records each carried.
+  #inFlight: Array<{ epoch: number; records: number }> = [];
+  // First epoch aggregated into the pending delta when the shard held epochs back; else null.
+  #heldFrom: number | null = null;
 
   constructor(options: ShardOptions) {
     this.#options = options;
@@ -69,10 +78,13 @@ export class Shard {
     this.#state = new ShardState(options);
     this.#unshipped = new Int32Array(options.unshipped ?? new SharedArrayBuffer(4 * 256));
     this.#faults = new Int32Array(options.faults ?? new SharedArrayBuffer(4 * 256));
+    this.#progress = options.progress === undefined ? null : new MergeProgress(options.progress);
+    this.#mergerPort = options.mergerPort;
     this.#epoch = options.startEpoch;
     this.#epochStartSeq = this.#cutOf(options.startEpoch);
-    options.controlPort?.on('message', (update: MappingUpdate) => {
-      this.#state.replaceMapping(update.mapping);
+    options.controlPort?.on('message', (message: ShardControl) => {
+      if (message.kind === 'mapping') this.#state.replaceMapping(message.mapping);
+      else this.#useMergerPort(message.port);
     });
   }
 
@@ -89,6 +101,10 @@ export class Shard {
       if (hasMore) {
         await yieldToEventLoop();
       } else if (isStopping && this.#epoch >= publishedBefore) {
+        // Held epochs go out now, as the final epoch's delta, which the merger waits for.
+        if (this.#heldFrom !== null) this.#ship(this.#epoch - 1);
+        // A replacement merger's port, if any; the task closes the one it was given.
+        this.#mergerPort.close();
         return;
       } else {
         await this.#reader.waitForData(IDLE_WAIT_MS);
@@ -179,17 +195,66 @@ export class Shard {
     this.#options.ackPort.postMessage(ack);
   }
 
+  /**
+   * Ships the epoch's delta, or holds it back while MAX_UNFOLDED_DELTAS of this shard's
+   * deltas wait unfolded: the merger is behind, and each delta posted now would queue in
+   * its port. A held epoch keeps aggregating into the same stores, so nothing is lost: its
+   * samples land with the next delta shipped, and its stream order runs on unbroken.
+   */
   #closeEpoch(): void {
-    const { shard, generation, mergerPort } = this.#options;
-    const delta = this.#state.takeDelta(shard, generation, this.#epoch);
-    // Copy out of msgpackr's reusable buffer so the bytes can be transferred, not cloned.
-    const payload = new Uint8Array(packr.pack(delta));
-    const message: DeltaMessage = { kind: 'delta', shard, epoch: this.#epoch, payload };
-    mergerPort.postMessage(message, [payload.buffer]);
-    Atomics.store(this.#unshipped, this.#options.shard, 0);
-
+    // The first epoch of a hold is only marked skipped once the next one is decided, so
+    // the last epoch at stop is never skipped: the merger waits for its delta.
+    const { shard } = this.#options;
+    if (this.#heldFrom !== null) this.#progress?.skip(shard, this.#heldFrom, this.#epoch - 1);
+    if (this.#mustHold()) {
+      this.#heldFrom ??= this.#epoch;
+      this.#progress?.countHeld(shard);
+      this.#epoch++;
+      return;
+    }
+    this.#ship(this.#epoch);
     this.#epochStartSeq = this.#cutOf(this.#epoch + 1);
     this.#epoch++;
+  }
+
+  #mustHold(): boolean {
+    if (this.#progress === null) return false;
+    const folded = this.#progress.foldedEpoch;
+    while (this.#inFlight.length > 0 && this.#inFlight[0].epoch <= folded) this.#inFlight.shift();
+    return this.#inFlight.length >= MAX_UNFOLDED_DELTAS;
+  }
+
+  /** Posts everything aggregated since the last delta as the delta of `epoch`. */
+  #ship(epoch: number): void {
+    const { shard, generation } = this.#options;
+    const delta = this.#state.takeDelta(shard, generation, epoch);
+    // Copy out of msgpackr's reusable buffer so the bytes can be transferred, not cloned.
+    const payload = new Uint8Array(packr.pack(delta));
+    const message: DeltaMessage = { kind: 'delta', shard, epoch, payload };
+    if (this.#heldFrom !== null) message.heldFrom = this.#heldFrom;
+    this.#mergerPort.postMessage(message, [payload.buffer]);
+    const records = Atomics.exchange(this.#unshipped, shard, 0);
+    this.#inFlight.push({ epoch, records });
+    this.#heldFrom = null;
+  }
+
+  /**
+   * The merger was replaced. What this shard shipped to the old one and saw no fold of is
+   * gone with it: count those records. What it holds now goes to the new one, which has
+   * never seen this table's ids, so the next delta defines them all again.
+   */
+  #useMergerPort(port: MessagePort): void {
+    const { shard } = this.#options;
+    this.#mustHold();
+    const lost = this.#inFlight.reduce((sum, delta) => sum + delta.records, 0);
+    this.#inFlight = [];
+    this.#progress?.countLost(shard, lost);
+    // The new merger waits for this shard from its first epoch; epochs closed before now
+    // went to the old one (or are held and ride on the next delta).
+    this.#progress?.skip(shard, 0, this.#epoch - 1);
+    this.#mergerPort.close();
+    this.#mergerPort = port;
+    this.#state.table.redefineAll();
   }
 
   #actOnInjectedFault(): void {

@@ -46,6 +46,7 @@ const DEFAULT_CONFIG: DaemonConfig = {
   maxNameBytes: 1024,
   maxLabelsPerSample: 64,
   maxLabelValueBytes: 4096,
+  maxConcurrentScrapes: 32,
   pushToken: null,
   pushTokenFile: null,
   metricsToken: null,
@@ -112,6 +113,11 @@ describe('loadCommandLine', () => {
       name: '--max-label-value-bytes',
       argv: ['--max-label-value-bytes', '100'],
       change: { maxLabelValueBytes: 100 },
+    },
+    {
+      name: '--max-concurrent-scrapes',
+      argv: ['--max-concurrent-scrapes', '4'],
+      change: { maxConcurrentScrapes: 4 },
     },
     {
       name: '--push-token',

@@ -106,4 +106,45 @@ describe('GET /metrics', () => {
       body: 'text plain\n',
     });
   });
+
+  it('answers 503 with Retry-After past the bound of responses being sent, and counts it', async () => {
+    const cache = new ExpositionCache({ requestRender: () => {} });
+    cache.accept(exposition('text', 0));
+    let refused = 0;
+    const route = createMetricsRoute(cache, {
+      maxConcurrentScrapes: 2,
+      onRefused: () => refused++,
+    });
+    const statuses: number[] = [];
+    const finishers: Array<() => void> = [];
+    const slowReader = (): HttpExchange => {
+      let finish: () => void = () => {};
+      const sent = new Promise<void>((resolve) => (finish = resolve));
+      finishers.push(finish);
+      return {
+        method: 'GET',
+        path: '/metrics',
+        query: '',
+        isAborted: false,
+        header: () => '',
+        readBody: () => Promise.resolve({ kind: 'aborted' }),
+        respond: (status, headers) => {
+          statuses.push(status);
+          if (status === 503) expect(headers['retry-after']).toBe('1');
+        },
+        whenSent: () => sent,
+      };
+    };
+
+    for (let i = 0; i < 3; i++) route(slowReader());
+    expect(statuses).toEqual([200, 200, 503]);
+    expect(refused).toBe(1);
+
+    // One slow reader finishes: its place is free for the next scrape.
+    finishers[0]();
+    await Promise.resolve();
+    route(slowReader());
+    expect(statuses).toEqual([200, 200, 503, 200]);
+    expect(refused).toBe(1);
+  });
 });

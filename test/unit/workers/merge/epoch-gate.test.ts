@@ -116,4 +116,68 @@ describe('EpochGate', () => {
       [1, []],
     ]);
   });
+
+  it('does not wait for a shard that said it will send no delta of its own for the epoch', () => {
+    const gate = new EpochGate({
+      maxWaitEpochs: 5,
+      isSkipped: (shard, epoch) => shard === 1 && epoch === 0,
+    });
+    gate.expect(0, 0);
+    gate.expect(1, 0);
+    gate.addTick(mergerTick(0));
+    gate.addTick(mergerTick(1));
+    gate.addDelta(shardDelta({ shard: 0, epoch: 0 }));
+    gate.addDelta(shardDelta({ shard: 0, epoch: 1 }));
+
+    // Shard 1 held epoch 0 back into its next delta; epoch 1 is still owed.
+    expect(summary(gate.takeReleasable())).toEqual([[0, [0]]]);
+    gate.addDelta(shardDelta({ shard: 1, epoch: 1 }));
+    expect(summary(gate.takeReleasable())).toEqual([[1, [0, 1]]]);
+  });
+
+  it('lets one tick stand for the earlier ones main skipped while the merger was behind', () => {
+    const gate = gateFor(1);
+    gate.addDelta(shardDelta({ shard: 0, epoch: 0 }));
+    gate.addDelta(shardDelta({ shard: 0, epoch: 2 }));
+    gate.addTick(mergerTick(2));
+    expect(summary(gate.takeReleasable())).toEqual([[0, [0]]]);
+
+    gate.addDelta(shardDelta({ shard: 0, epoch: 1 }));
+    const released = gate.takeReleasable();
+
+    expect(summary(released)).toEqual([
+      [1, [0]],
+      [2, [0]],
+    ]);
+    expect(released.map((closed) => closed.tick.epoch)).toEqual([2, 2]);
+  });
+
+  it('starts a replacement merger at its first epoch and hands back earlier deltas as late', () => {
+    const gate = new EpochGate({ maxWaitEpochs: 5, firstEpoch: 7 });
+    gate.expect(0, 7);
+    const early = shardDelta({ shard: 0, epoch: 6 });
+
+    expect(gate.addDelta(early)).toBe(early);
+    gate.addTick(mergerTick(7));
+    gate.addDelta(shardDelta({ shard: 0, epoch: 7 }));
+    expect(summary(gate.takeReleasable())).toEqual([[7, [0]]]);
+  });
+
+  it('counts a delta that carries held epochs as that shard’s part of each of them', () => {
+    const gate = gateFor(2);
+    for (const epoch of [0, 1, 2]) {
+      gate.addTick(mergerTick(epoch));
+      gate.addDelta(shardDelta({ shard: 0, epoch }));
+    }
+    expect(summary(gate.takeReleasable())).toEqual([]);
+
+    // Shard 1 held epochs 0 and 1 and ships them with epoch 2.
+    gate.addDelta(shardDelta({ shard: 1, epoch: 2 }), 0);
+
+    expect(summary(gate.takeReleasable())).toEqual([
+      [0, [0]],
+      [1, [0]],
+      [2, [0, 1]],
+    ]);
+  });
 });

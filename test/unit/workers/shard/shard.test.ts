@@ -10,6 +10,11 @@ import type { DeltaMessage, PushAck, ShardDelta } from '../../../../src/protocol
 import { FlushControl } from '../../../../src/ring/flush-control.js';
 import { MIN_RING_BYTES, RecordKind, createRingBuffer } from '../../../../src/ring/layout.js';
 import { RingDispatcher } from '../../../../src/ring/ring-dispatcher.js';
+import {
+  MAX_UNFOLDED_DELTAS,
+  MergeProgress,
+  createMergeProgressBuffer,
+} from '../../../../src/ring/merge-progress.js';
 import { Shard } from '../../../../workers/shard/shard.js';
 
 const RECORD = 65536;
@@ -40,7 +45,12 @@ function createMainSide() {
 async function runShard(
   main: ReturnType<typeof createMainSide>,
   count: number,
-  options: { generation?: number; startEpoch?: number; onAck?: (ack: PushAck) => void } = {},
+  options: {
+    generation?: number;
+    startEpoch?: number;
+    onAck?: (ack: PushAck) => void;
+    progress?: SharedArrayBuffer;
+  } = {},
 ): Promise<ShardDelta[]> {
   const { port1, port2 } = new MessageChannel();
   openPorts.push(port1, port2);
@@ -65,6 +75,7 @@ async function runShard(
     ackPort: acks.port1,
     histogramBuckets: [1],
     keepsGaugeOrder: true,
+    ...(options.progress === undefined ? {} : { progress: options.progress }),
   });
   await shard.run();
   await received;
@@ -178,5 +189,33 @@ describe('Shard', () => {
     ]);
     expect([...delta.counters]).toEqual([0, 2, 3]);
     expect([...delta.gauges]).toEqual([1, 1, 1, RECORD + 1, 7, 0]);
+  });
+
+  it('holds epochs back while the merger has folded none, and ships them whole at stop', async () => {
+    const main = createMainSide();
+    const epochs = MAX_UNFOLDED_DELTAS + 2;
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      main.send('a:1|c');
+      main.flush.cut();
+    }
+    main.flush.requestStop();
+    const buffer = createMergeProgressBuffer(1);
+
+    const deltas = await runShard(main, MAX_UNFOLDED_DELTAS + 1, { progress: buffer });
+
+    // Four deltas wait unfolded (the merger never folds here); epochs 4 and 5 are held,
+    // then go out together as the final epoch's delta, which the merger waits for.
+    expect(deltas.map((delta) => delta.epoch)).toEqual([0, 1, 2, 3, 5]);
+    expect(deltas.map((delta) => [...delta.counters])).toEqual([
+      [0, 1, 1],
+      [0, 1, 1],
+      [0, 1, 1],
+      [0, 1, 1],
+      [0, 2, 2],
+    ]);
+    const progress = new MergeProgress(buffer);
+    expect(progress.heldEpochs()).toBe(2);
+    // Epoch 4 is marked skipped once epoch 5 is decided; 5 itself comes as a delta.
+    expect([3, 4, 5].map((epoch) => progress.isSkipped(0, epoch))).toEqual([false, true, false]);
   });
 });

@@ -1,0 +1,142 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startDaemon, type RunningDaemon } from '../helpers/daemon.js';
+import { valueOf, type ExpositionSample } from '../helpers/exposition.js';
+
+/**
+ * The merger thread under faults (--debug-fault-injection): ended or thrown out of, it is
+ * replaced and every shard re-attached; slowed below the flush rate, the shards hold epochs
+ * back instead of queueing deltas, and nothing accepted is lost.
+ */
+
+const directory = mkdtempSync(join(tmpdir(), 'catalyst-merger-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+// Restarts back off and a loaded machine is slow: wait generously, never sleep blindly.
+const GENEROUS_MS = 60_000;
+
+async function injectMergerFault(daemon: RunningDaemon, query: string): Promise<void> {
+  const response = await fetch(`${daemon.baseUrl}/debug/merger-fault?${query}`, {
+    method: 'POST',
+  });
+  expect(response.status).toBe(202);
+}
+
+function mergerRestarts(samples: ExpositionSample[]): number | undefined {
+  return valueOf(samples, 'catalyst_worker_restarts_total', { worker: 'merger' });
+}
+
+describe('a merger that fails', () => {
+  it('is replaced under load; /metrics answers throughout and new counts land', async () => {
+    const daemon = await startDaemon(['--workers', '2', '--debug-fault-injection', 'on']);
+    try {
+      const statuses = new Set<number>();
+      for (let i = 1; i <= 300; i++) {
+        await daemon.sendUdp('load.hits:1|c\n'.repeat(10));
+        if (i === 100) await injectMergerFault(daemon, 'fault=exit');
+        if (i > 100 && i % 20 === 0) statuses.add((await daemon.scrapeRaw()).status);
+      }
+
+      const samples = await daemon.waitForSamples(
+        (s) =>
+          mergerRestarts(s) === 1 &&
+          valueOf(s, 'catalyst_ingest_datagrams_total', { transport: 'udp' }) === 300,
+        'the merger replaced, and main counters carried over to it',
+        GENEROUS_MS,
+      );
+      // The last rendering is served while the replacement starts: never a 503.
+      expect([...statuses]).toEqual([200]);
+      expect(valueOf(samples, 'catalyst_worker_restarts_total', { worker: 'shard' })).toBe(0);
+      const messages = daemon.logs.map((entry) => entry.msg);
+      expect(messages.filter((msg) => msg === 'merger failed; starting a new one')).toHaveLength(1);
+      expect(messages.filter((msg) => msg === 'merger replaced')).toHaveLength(1);
+
+      // Both shards ship to the new merger: counts from each land (TCP spreads over both).
+      const before = valueOf(samples, 'after_kill_total') ?? 0;
+      for (let i = 0; i < 6; i++) await daemon.sendTcp('after.kill:1|c\n');
+      await daemon.waitForSamples(
+        (s) => valueOf(s, 'after_kill_total') === before + 6,
+        'six new lines counted by the new merger',
+        GENEROUS_MS,
+      );
+    } finally {
+      expect(await daemon.stop()).toBe(0);
+    }
+  });
+
+  it('with --state-file, the replacement starts from the last periodic write', async () => {
+    const stateFile = join(directory, 'merger.state');
+    const daemon = await startDaemon(['--state-file', stateFile, '--debug-fault-injection', 'on']);
+    try {
+      await daemon.sendTcp('kept.hits:1|c\n'.repeat(50));
+      await daemon.waitForSamples((s) => valueOf(s, 'kept_hits_total') === 50, 'fifty counted');
+      // The state is written every 10 s after a fold: wait for a write that holds the fifty.
+      const countedAtMs = Date.now();
+      await daemon.waitForSamples(
+        () => writtenAtMs(stateFile) > countedAtMs,
+        'a periodic state write after the fifty were counted',
+        GENEROUS_MS,
+      );
+
+      await injectMergerFault(daemon, 'fault=throw');
+      await daemon.waitForSamples(
+        (s) => mergerRestarts(s) === 1 && valueOf(s, 'kept_hits_total') === 50,
+        'the replacement restored fifty from the state file',
+        GENEROUS_MS,
+      );
+      await daemon.sendTcp('kept.hits:1|c\n'.repeat(5));
+      await daemon.waitForSamples(
+        (s) => valueOf(s, 'kept_hits_total') === 55,
+        'counting on from fifty',
+        GENEROUS_MS,
+      );
+    } finally {
+      expect(await daemon.stop()).toBe(0);
+    }
+  });
+});
+
+describe('a merger slower than the flush interval', () => {
+  it('gets held-back epochs instead of a growing queue, and counts stay exact', async () => {
+    const daemon = await startDaemon(['--workers', '2', '--debug-fault-injection', 'on']);
+    try {
+      // Four times the flush interval per fold: without holding back, deltas would pile up.
+      await injectMergerFault(daemon, 'fault=slow&delay-ms=400');
+      const LINES = 20;
+      let maxBacklog = 0;
+      for (let burst = 0; burst < 20; burst++) {
+        await daemon.sendTcp('slow.hits:1|c\n'.repeat(LINES));
+        const samples = await daemon.samples();
+        maxBacklog = Math.max(maxBacklog, valueOf(samples, 'catalyst_merge_backlog_epochs') ?? 0);
+      }
+      await daemon.waitForSamples(
+        (s) => (valueOf(s, 'catalyst_shard_held_epochs_total') ?? 0) > 0,
+        'shards held epochs back while the merger was slow',
+        GENEROUS_MS,
+      );
+
+      await injectMergerFault(daemon, 'fault=slow&delay-ms=0');
+      const samples = await daemon.waitForSamples(
+        (s) =>
+          valueOf(s, 'slow_hits_total') === 20 * LINES &&
+          (valueOf(s, 'catalyst_merge_backlog_epochs') ?? Infinity) <= 1,
+        'every line counted once the merger caught up',
+        GENEROUS_MS,
+      );
+      expect(maxBacklog).toBeGreaterThan(0);
+      expect(valueOf(samples, 'catalyst_worker_lost_records_total')).toBe(0);
+    } finally {
+      expect(await daemon.stop()).toBe(0);
+    }
+  });
+});
+
+function writtenAtMs(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
