@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../log.js';
 import type { HttpEngine } from './exchange.js';
-import { nodeHttpEngine } from './node-engine.js';
+import { createNodeHttpEngine } from './node-engine.js';
 import { createUwsEngine, type UwsModule } from './uws-engine.js';
 
 const require = createRequire(import.meta.url);
@@ -36,7 +36,12 @@ const CANDIDATES: Candidate[] = [
   },
 ];
 
-export function selectHttpEngine(preference: 'auto' | 'node', log: Logger): HttpEngine {
+export function selectHttpEngine(
+  preference: 'auto' | 'node',
+  log: Logger,
+  limits: { requestTimeoutMs: number } = { requestTimeoutMs: 30_000 },
+): HttpEngine {
+  const nodeHttpEngine = createNodeHttpEngine(limits);
   if (preference === 'node') {
     log.info({ engine: nodeHttpEngine.name }, 'http engine chosen by --http-engine');
     return nodeHttpEngine;

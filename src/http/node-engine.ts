@@ -2,33 +2,52 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BodyResult, HttpEngine, HttpExchange, HttpHandler, HttpServer } from './exchange.js';
 
-/** node:http behind the HttpExchange shape: the fallback when no uWS binding loads. */
-export const nodeHttpEngine: HttpEngine = {
-  name: 'node-http',
-  isNative: false,
-  listen(host: string, port: number, handler: HttpHandler): Promise<HttpServer> {
-    const server = http.createServer((request, response) => {
+/**
+ * node:http behind the HttpExchange shape: the fallback when no uWS binding loads.
+ *
+ * A slow client (slow-loris: headers or body a byte a second) is answered 408 and closed
+ * once `requestTimeoutMs` has passed since its request began, headers within at most 10 s
+ * of it; node checks every connection at `connectionsCheckingInterval`, so the bound is
+ * late by up to a second. uWS needs none of this: it closes any HTTP connection that has
+ * not completed a request within its fixed 10 s idle timeout (see uws-engine.ts).
+ */
+export function createNodeHttpEngine(limits: { requestTimeoutMs: number }): HttpEngine {
+  return {
+    name: 'node-http',
+    isNative: false,
+    listen: (host, port, handler) => listenNode(host, port, handler, limits.requestTimeoutMs),
+  };
+}
+
+function listenNode(
+  host: string,
+  port: number,
+  handler: HttpHandler,
+  requestTimeoutMs: number,
+): Promise<HttpServer> {
+  const server = http.createServer(
+    { connectionsCheckingInterval: Math.min(1000, requestTimeoutMs) },
+    (request, response) => {
       handler(new NodeExchange(request, response));
-    });
-    // Slow clients may not hold a connection open for long (slow-loris).
-    server.headersTimeout = 10_000;
-    server.requestTimeout = 30_000;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve({
-          port: (server.address() as AddressInfo).port,
-          close: () =>
-            new Promise((done) => {
-              server.close(() => done());
-              server.closeAllConnections();
-            }),
-        });
+    },
+  );
+  server.requestTimeout = requestTimeoutMs;
+  server.headersTimeout = Math.min(10_000, requestTimeoutMs);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        close: () =>
+          new Promise((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
       });
     });
-  },
-};
+  });
+}
 
 class NodeExchange implements HttpExchange {
   readonly method: string;
