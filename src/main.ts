@@ -80,6 +80,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
   const pushReplies = new PushReplies({ timeoutMs: PUSH_REPLY_TIMEOUT_MS });
   const engine = selectHttpEngine(config.httpEngine, log.child({ component: 'http' }), {
     requestTimeoutMs: config.httpRequestTimeoutMs,
+    maxInflightBodyBytes: config.pushMaxInflightBytes,
   });
 
   let firstMergedEpochSeen = false;

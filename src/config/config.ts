@@ -25,6 +25,8 @@ export interface DaemonConfig {
   tcpLineTimeoutMs: number;
   /** node:http engine: whole-request bound against slow clients (node-engine.ts). */
   httpRequestTimeoutMs: number;
+  /** Request-body bytes held at once over every HTTP request (src/http/body-budget.ts). */
+  pushMaxInflightBytes: number;
   /** Per-line bounds, enforced by the shards (workers/parse/sample-limits.ts). */
   maxNameBytes: number;
   maxLabelsPerSample: number;

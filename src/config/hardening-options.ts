@@ -50,6 +50,16 @@ export const HARDENING_OPTIONS = [
     parse: parseInteger(1, 3600000),
   }),
   option({
+    key: 'pushMaxInflightBytes',
+    flag: '--push-max-inflight-bytes',
+    aliases: [],
+    valueName: 'N',
+    group: 'Limits',
+    description: 'request-body bytes held at once over all HTTP requests; a body past it gets 503',
+    defaultText: String(DEFAULTS.pushMaxInflightBytes),
+    parse: parseInteger(1024, 4294967296),
+  }),
+  option({
     key: 'maxNameBytes',
     flag: '--max-name-bytes',
     aliases: [],

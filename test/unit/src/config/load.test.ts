@@ -45,6 +45,7 @@ const DEFAULT_CONFIG: DaemonConfig = {
   tcpMaxConnections: 1024,
   tcpLineTimeoutMs: 10_000,
   httpRequestTimeoutMs: 30_000,
+  pushMaxInflightBytes: 64 * 1024 * 1024,
   maxNameBytes: 1024,
   maxLabelsPerSample: 64,
   maxLabelValueBytes: 4096,
