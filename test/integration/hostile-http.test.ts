@@ -142,6 +142,8 @@ describe.each(ENGINES)('the hostile HTTP corpus on the $engine engine', ({ args 
           expect(growth).toBeLessThan(GZIP_BOMB_INFLATED_BYTES / 4);
         }
         const text = await daemon.scrape();
+        const lines = text.split('\n');
+        for (const line of request.exposed ?? []) expect(lines).toContain(line);
         expect(text.split('\n').filter((line) => line.startsWith('fake_metric'))).toEqual([]);
         expect((await checkMetrics(text)).parseError).toBeNull();
         expect(daemon.process.exitCode).toBeNull();
