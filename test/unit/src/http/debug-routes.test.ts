@@ -33,7 +33,7 @@ async function call(
   authorization: string | null,
   query = '',
 ) {
-  const headers = authorization === null ? {} : { authorization };
+  const headers: Record<string, string> = authorization === null ? {} : { authorization };
   const { exchange, responses } = fakeExchange({ method, query, headers });
   routes[path][method]!(exchange);
   // The cardinality route answers after its report resolves.
