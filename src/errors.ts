@@ -23,6 +23,8 @@ export const DROP_REASONS = [
   // A mapping rule with `action: drop` matched the name.
   'mapping_drop',
   'body_too_large',
+  // A push body of a content type or content-encoding its receiver does not read (415).
+  'unsupported_media_type',
   // A push body that is not what its content type says (bad JSON, bad msgpack, no samples).
   'malformed_body',
   // A push body whose content-encoding could not be undone (bad gzip).
@@ -47,6 +49,8 @@ export const DROP_REASONS = [
   // Refused on the main thread before reaching a ring (src/ingest/ingest-limits.ts).
   'datagram_too_large',
   'connection_limit',
+  // A TCP line left unfinished past --tcp-line-timeout-ms (a slow or stalled client).
+  'line_timeout',
 ] as const;
 
 export type DropReason = (typeof DROP_REASONS)[number];
@@ -80,6 +84,7 @@ export type LogRefusalReason = (typeof LOG_REFUSAL_REASONS)[number];
 export const INGEST_REFUSAL_REASONS = [
   'datagram_too_large',
   'connection_limit',
+  'line_timeout',
 ] as const satisfies readonly DropReason[];
 
 export type IngestRefusalReason = (typeof INGEST_REFUSAL_REASONS)[number];

@@ -2,15 +2,10 @@ import type { DaemonConfig } from './config/config.js';
 import { warnIfExposed } from './config/exposure.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { guardRoutes, requireBearer, resolveToken } from './http/auth.js';
-import {
-  createKillLogWorkerRoute,
-  createKillWorkerRoute,
-  createMergerFaultRoute,
-} from './http/debug-route.js';
 import { isLoopback, type ListenAddress } from './config/listen-address.js';
 import { validateMappingFile } from './config/mapping-file.js';
 import { createMappingReload, type ReloadOutcome } from './config/mapping-reload.js';
-import { createCardinalityRoute, createReloadRoute } from './http/debug-routes.js';
+import { createAdminRoutes } from './http/debug-routes.js';
 import { healthyRoute, createReadyRoute } from './http/health-route.js';
 import { selectHttpEngine } from './http/engine.js';
 import type { HttpServer } from './http/exchange.js';
@@ -84,7 +79,10 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
   const dispatcher = new RingDispatcher(rings, counters);
   const flush = new FlushControl(dispatcher);
   const pushReplies = new PushReplies({ timeoutMs: PUSH_REPLY_TIMEOUT_MS });
-  const engine = selectHttpEngine(config.httpEngine, log.child({ component: 'http' }));
+  const engine = selectHttpEngine(config.httpEngine, log.child({ component: 'http' }), {
+    requestTimeoutMs: config.httpRequestTimeoutMs,
+    maxInflightBodyBytes: config.pushMaxInflightBytes,
+  });
 
   let firstMergedEpochSeen = false;
   const cache = new ExpositionCache({ requestRender: (format) => merger.requestRender(format) });
@@ -188,7 +186,11 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
   const tcp = config.statsdTcp
     ? await listenTcp(
         config.statsdTcp,
-        { maxLineBytes: config.tcpMaxLineBytes, maxConnections: config.tcpMaxConnections },
+        {
+          maxLineBytes: config.tcpMaxLineBytes,
+          maxConnections: config.tcpMaxConnections,
+          lineTimeoutMs: config.tcpLineTimeoutMs,
+        },
         dispatcher,
         counters,
         log.child({ component: 'ingest.tcp' }),
@@ -235,21 +237,18 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
             GET: requireBearer(metricsToken, createLogsTailRoute(logWorker)),
           },
           '/v1/logs': { POST: otlpLogsRoute },
-          ...(config.debugFaultInjection
-            ? {
-                '/debug/kill-worker': {
-                  POST: createKillWorkerRoute((shard, fault) => shards.injectFault(shard, fault)),
-                },
-                '/debug/merger-fault': {
-                  POST: createMergerFaultRoute((fault, ms) => merger.injectFault(fault, ms)),
-                },
-                '/debug/kill-log-worker': {
-                  POST: createKillLogWorkerRoute(() => logWorker.terminate()),
-                },
-              }
-            : {}),
-          '/-/reload': { POST: createReloadRoute(reload) },
-          '/debug/cardinality': { GET: createCardinalityRoute(() => merger.cardinality()) },
+          ...createAdminRoutes({
+            token: resolveToken('--admin-token', config.adminToken, config.adminTokenFile),
+            reload,
+            cardinality: () => merger.cardinality(),
+            faults: config.debugFaultInjection
+              ? {
+                  injectFault: (shard, fault) => shards.injectFault(shard, fault),
+                  injectMergerFault: (fault, ms) => merger.injectFault(fault, ms),
+                  killLogWorker: () => logWorker.terminate(),
+                }
+              : null,
+          }),
         },
         log.child({ component: 'http' }),
       )

@@ -206,6 +206,8 @@ export interface IngestSnapshot {
   pushRequests: Array<[receiver: PushReceiver, status: number, total: number]>;
   /** Samples (OTLP: points) refused inside accepted bodies, by receiver and DROP_REASONS entry. */
   pushRefusedSamples: Array<[receiver: PushReceiver, reason: DropReason, total: number]>;
+  /** Push bodies refused whole (nothing stored), by receiver and DROP_REASONS entry. */
+  pushRefusedBodies: Array<[receiver: PushReceiver, reason: DropReason, total: number]>;
   /** The log worker's running totals, as it last reported them; absent before its first report. */
   logs?: LogStats;
   /** Refused before a ring, by reason (INGEST_REFUSAL_REASONS order). */

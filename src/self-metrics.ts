@@ -169,6 +169,12 @@ export const SELF_METRICS = {
     ['receiver', 'reason'],
     'Samples or OTLP points refused inside a push whose other samples were kept.',
   ),
+  pushRefusedBodies: spec(
+    'catalyst_push_refused_bodies_total',
+    'counter',
+    ['receiver', 'reason'],
+    'Push bodies refused whole, nothing stored: too large, unsupported type or encoding, unreadable.',
+  ),
   configReloads: spec(
     'catalyst_config_reloads_total',
     'counter',

@@ -21,6 +21,12 @@ export interface DaemonConfig {
   maxDatagramBytes: number;
   /** TCP connections open at once; one more is closed at accept and counted. */
   tcpMaxConnections: number;
+  /** A TCP line unfinished this long closes its connection, counted as line_timeout. */
+  tcpLineTimeoutMs: number;
+  /** node:http engine: whole-request bound against slow clients (node-engine.ts). */
+  httpRequestTimeoutMs: number;
+  /** Request-body bytes held at once over every HTTP request (src/http/body-budget.ts). */
+  pushMaxInflightBytes: number;
   /** Per-line bounds, enforced by the shards (workers/parse/sample-limits.ts). */
   maxNameBytes: number;
   maxLabelsPerSample: number;
@@ -32,6 +38,9 @@ export interface DaemonConfig {
   pushTokenFile: string | null;
   metricsToken: string | null;
   metricsTokenFile: string | null;
+  /** Guards POST /-/reload and the /debug routes. */
+  adminToken: string | null;
+  adminTokenFile: string | null;
   /** Where the merger keeps its cumulative state across restarts; null: nowhere. */
   stateFile: string | null;
   /** Enables POST /debug/kill-worker for fault tests; never on in production. */

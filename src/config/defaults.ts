@@ -25,6 +25,13 @@ export const DEFAULTS = {
   // The largest IPv4 UDP payload: by default no datagram is refused for its size alone.
   maxDatagramBytes: 65507,
   tcpMaxConnections: 1024,
+  // A client writes a line in one go; a line still open after this is a stalled or
+  // trickling peer holding a connection slot (one byte a second).
+  tcpLineTimeoutMs: 10_000,
+  // node:http only (uWS's own HTTP timeout is a fixed 10 s); headers get at most 10 s of it.
+  httpRequestTimeoutMs: 30_000,
+  // Sixteen bodies of the default 4 MiB limit at once; past it a body gets 503.
+  pushMaxInflightBytes: 64 * 1024 * 1024,
   // Match workers/parse/sample-limits.ts DEFAULT_SAMPLE_LIMITS (a test keeps them equal).
   maxNameBytes: 1024,
   maxLabelsPerSample: 64,

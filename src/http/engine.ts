@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../log.js';
 import type { HttpEngine } from './exchange.js';
-import { nodeHttpEngine } from './node-engine.js';
+import { BodyBudget } from './body-budget.js';
+import { createNodeHttpEngine, type EngineLimits } from './node-engine.js';
 import { createUwsEngine, type UwsModule } from './uws-engine.js';
 
 const require = createRequire(import.meta.url);
@@ -36,7 +37,14 @@ const CANDIDATES: Candidate[] = [
   },
 ];
 
-export function selectHttpEngine(preference: 'auto' | 'node', log: Logger): HttpEngine {
+export function selectHttpEngine(
+  preference: 'auto' | 'node',
+  log: Logger,
+  limits: EngineLimits,
+): HttpEngine {
+  // One budget for whichever engine serves: it spans both listeners.
+  const budget = new BodyBudget(limits.maxInflightBodyBytes);
+  const nodeHttpEngine = createNodeHttpEngine(limits, budget);
   if (preference === 'node') {
     log.info({ engine: nodeHttpEngine.name }, 'http engine chosen by --http-engine');
     return nodeHttpEngine;
@@ -48,7 +56,7 @@ export function selectHttpEngine(preference: 'auto' | 'node', log: Logger): Http
       const binding = candidate.load();
       const name = `uws-native:${candidate.packageName}@${versionOf(candidate.packageName)}`;
       log.info({ engine: name }, 'http engine loaded');
-      return createUwsEngine(binding, name);
+      return createUwsEngine(binding, name, budget);
     } catch (error) {
       failures.push({ package: candidate.packageName, reason: reasonOf(error) });
     }

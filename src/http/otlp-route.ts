@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { PushCounters } from '../ingest/push-counters.js';
+import { bodyReasonOf, type PushCounters } from '../ingest/push-counters.js';
 import type { PushReplies } from '../ingest/push-replies.js';
 import type { PushAck } from '../protocol.js';
 import { RecordKind } from '../ring/layout.js';
@@ -26,7 +26,7 @@ export interface OtlpRouteOptions {
   dispatcher: Pick<RingDispatcher, 'dispatchPush' | 'maxPushBytes'>;
   replies: Pick<PushReplies, 'wait'>;
   maxBodyBytes: number;
-  counters: Pick<PushCounters, 'countRefused'>;
+  counters: Pick<PushCounters, 'countRefused' | 'countRefusedBody'>;
 }
 
 export function createOtlpRoute(options: OtlpRouteOptions): Route {
@@ -43,10 +43,12 @@ async function receiveOtlp(exchange: HttpExchange, options: OtlpRouteOptions): P
   const body = await reading;
   if (body.kind === 'aborted') return;
   if (body.kind === 'too_large') {
+    options.counters.countRefusedBody('otlp', 'body_too_large');
     respondStatus(exchange, isJson, 413, `body exceeds ${limitBytes} bytes`);
     return;
   }
   if (!isJson && mediaType !== 'application/x-protobuf' && mediaType !== 'application/protobuf') {
+    options.counters.countRefusedBody('otlp', 'unsupported_media_type');
     respondStatus(
       exchange,
       false,
@@ -57,6 +59,7 @@ async function receiveOtlp(exchange: HttpExchange, options: OtlpRouteOptions): P
   }
   const isGzip = encoding === 'gzip';
   if (!isGzip && encoding !== '' && encoding !== 'identity') {
+    options.counters.countRefusedBody('otlp', 'unsupported_media_type');
     respondStatus(
       exchange,
       isJson,
@@ -84,6 +87,7 @@ async function receiveOtlp(exchange: HttpExchange, options: OtlpRouteOptions): P
     return;
   }
   if (verdict.ack.bodyError === null) options.counters.countRefused('otlp', verdict.ack.refused);
+  else options.counters.countRefusedBody('otlp', bodyReasonOf(verdict.ack));
   respondToAck(exchange, isJson, verdict.ack);
 }
 

@@ -1,4 +1,4 @@
-import type { PushCounters } from '../ingest/push-counters.js';
+import { bodyReasonOf, type PushCounters } from '../ingest/push-counters.js';
 import type { GroupPushHeader, PushAck, PushReceiver } from '../protocol.js';
 import { RecordKind } from '../ring/layout.js';
 import type { RingDispatcher } from '../ring/ring-dispatcher.js';
@@ -16,7 +16,7 @@ export interface PushRouteOptions {
   replies: Pick<PushReplies, 'wait'>;
   /** Bodies past this many bytes (as received, before gunzip) get 413. */
   maxBodyBytes: number;
-  counters: Pick<PushCounters, 'countRequest' | 'countRefused'>;
+  counters: Pick<PushCounters, 'countRequest' | 'countRefused' | 'countRefusedBody'>;
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -71,6 +71,7 @@ async function receiveGroupPush(
   const body = await reading;
   if (body.kind === 'aborted') return;
   if (body.kind === 'too_large') {
+    options.counters.countRefusedBody('pushgateway', 'body_too_large');
     respondText(exchange, 413, `body exceeds ${limitBytes} bytes`);
     return;
   }
@@ -81,6 +82,7 @@ async function receiveGroupPush(
   // The Pushgateway's delimited protobuf format is not read here. Anything else is read as
   // text, as the Pushgateway does: its documented `curl --data-binary` sends a form type.
   if (mediaType === 'application/vnd.google.protobuf' && method !== 'delete') {
+    options.counters.countRefusedBody('pushgateway', 'unsupported_media_type');
     respondText(exchange, 415, `content-type ${mediaType} is not supported; push text format`);
     return;
   }
@@ -97,6 +99,7 @@ async function receiveGroupPush(
   if (verdict.kind === 'timeout') {
     respondText(exchange, 503, 'no worker answered in time; the push may be lost');
   } else if (verdict.ack.bodyError !== null) {
+    options.counters.countRefusedBody('pushgateway', bodyReasonOf(verdict.ack));
     respondText(exchange, 400, verdict.ack.bodyError);
   } else {
     exchange.respond(method === 'delete' ? 202 : 200, { 'content-type': 'text/plain' }, '');
@@ -116,10 +119,12 @@ async function receiveJsonPush(exchange: HttpExchange, options: PushRouteOptions
   const body = await reading;
   if (body.kind === 'aborted') return;
   if (body.kind === 'too_large') {
+    options.counters.countRefusedBody('json', 'body_too_large');
     respondJson(exchange, 413, { error: `body exceeds ${limitBytes} bytes` });
     return;
   }
   if (typeof kind === 'string') {
+    options.counters.countRefusedBody('json', 'unsupported_media_type');
     respondJson(exchange, 415, { error: kind });
     return;
   }
@@ -135,6 +140,7 @@ async function receiveJsonPush(exchange: HttpExchange, options: PushRouteOptions
     return;
   }
   if (verdict.ack.bodyError === null) options.counters.countRefused('json', verdict.ack.refused);
+  else options.counters.countRefusedBody('json', bodyReasonOf(verdict.ack));
   respondToAck(exchange, verdict.ack);
 }
 

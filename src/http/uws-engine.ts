@@ -1,3 +1,4 @@
+import { BUSY_MESSAGE, type BodyBudget } from './body-budget.js';
 import type { BodyResult, HttpEngine, HttpExchange, HttpHandler, HttpServer } from './exchange.js';
 import { STATUS_TEXT } from './exchange.js';
 
@@ -36,13 +37,18 @@ export interface UwsModule {
   us_socket_local_port(socket: unknown): number;
 }
 
-export function createUwsEngine(uws: UwsModule, name: string): HttpEngine {
+/**
+ * Slow clients: uWS closes an HTTP connection that has not completed a request within its
+ * fixed 10 s idle timeout, however slowly bytes keep coming (checked every 4 s), so there is
+ * no option to set here; node:http needs one (node-engine.ts).
+ */
+export function createUwsEngine(uws: UwsModule, name: string, budget: BodyBudget): HttpEngine {
   return {
     name,
     isNative: true,
     listen(host: string, port: number, handler: HttpHandler): Promise<HttpServer> {
       const app = uws.App().any('/*', (response, request) => {
-        handler(new UwsExchange(response, request));
+        handler(new UwsExchange(response, request, budget));
       });
       return new Promise((resolve, reject) => {
         app.listen(host, port, (socket) => {
@@ -74,10 +80,12 @@ class UwsExchange implements HttpExchange {
   #isBodyUnread = false;
   #markSent: () => void = () => {};
   readonly #sent = new Promise<void>((resolve) => (this.#markSent = resolve));
+  readonly #budget: BodyBudget;
 
-  constructor(response: UwsResponse, request: UwsRequest) {
+  constructor(response: UwsResponse, request: UwsRequest, budget: BodyBudget) {
     // The request object is only valid during the handler call: copy what routes need.
     this.#response = response;
+    this.#budget = budget;
     this.method = request.getMethod().toUpperCase();
     this.path = request.getUrl();
     this.query = request.getQuery() ?? '';
@@ -105,28 +113,37 @@ class UwsExchange implements HttpExchange {
       const chunks: Buffer[] = [];
       let received = 0;
       let isDone = false;
+      const finish = (result: BodyResult): void => {
+        isDone = true;
+        // Handed over or dropped either way: the route copies a body out at once.
+        this.#budget.give(received);
+        resolve(result);
+      };
       this.#isBodyUnread = true;
       this.#response.onData((chunk, isLast) => {
         if (isDone) return;
-        received += chunk.byteLength;
-        if (received > limitBytes) {
-          isDone = true;
-          resolve({ kind: 'too_large' });
+        if (received + chunk.byteLength > limitBytes) {
+          finish({ kind: 'too_large' });
           return;
         }
+        if (!this.#budget.tryTake(chunk.byteLength)) {
+          // Too many bodies at once: answer here; the route only learns the body is gone.
+          this.respond(503, { 'content-type': 'text/plain', 'retry-after': '1' }, BUSY_MESSAGE);
+          finish({ kind: 'aborted' });
+          return;
+        }
+        received += chunk.byteLength;
         // Copy now: uWS reuses this buffer as soon as the handler returns.
         chunks.push(Buffer.from(new Uint8Array(chunk).slice()));
         if (isLast) {
-          isDone = true;
           this.#isBodyUnread = false;
-          resolve({ kind: 'body', bytes: Buffer.concat(chunks) });
+          finish({ kind: 'body', bytes: Buffer.concat(chunks) });
         }
       });
       this.#response.onAborted(() => {
         this.#isAborted = true;
         this.#markSent();
-        if (!isDone) resolve({ kind: 'aborted' });
-        isDone = true;
+        if (!isDone) finish({ kind: 'aborted' });
       });
     });
   }

@@ -12,14 +12,24 @@ export interface TcpListener {
 
 const NEWLINE = 0x0a;
 
+export interface TcpOptions {
+  maxLineBytes: number;
+  maxConnections: number;
+  /** How long a line may stay unfinished before its connection is closed (line_timeout). */
+  lineTimeoutMs: number;
+}
+
 /**
  * StatsD over TCP: newline-separated lines on a stream. Only whole lines go to a ring; the
- * unfinished tail of a chunk waits for the next chunk, up to `maxLineBytes`, past which the
- * connection is closed and counted (a peer that never sends a newline must not hold memory).
+ * unfinished tail of a chunk waits for the next chunk, within two bounds past which the
+ * connection is closed and counted:
+ *  - `maxLineBytes`: a peer that never sends a newline must not hold memory;
+ *  - `lineTimeoutMs`: a peer sending a byte a second must not hold a connection slot for
+ *    ever. An idle connection between whole lines is not timed: clients keep one open.
  */
 export function listenTcp(
   address: ListenAddress,
-  options: { maxLineBytes: number; maxConnections: number },
+  options: TcpOptions,
   dispatcher: RingDispatcher,
   counters: IngestCounters,
   log: Logger,
@@ -35,7 +45,7 @@ export function listenTcp(
     counters.tcpConnectionsOpened++;
     counters.tcpConnectionsOpen++;
     sockets.add(socket);
-    handleConnection(socket, options.maxLineBytes, dispatcher, counters);
+    handleConnection(socket, options, dispatcher, counters);
     socket.on('close', () => {
       counters.tcpConnectionsOpen--;
       sockets.delete(socket);
@@ -64,11 +74,30 @@ export function listenTcp(
 
 function handleConnection(
   socket: net.Socket,
-  maxLineBytes: number,
+  options: TcpOptions,
   dispatcher: RingDispatcher,
   counters: IngestCounters,
 ): void {
+  const { maxLineBytes } = options;
   let pending: Buffer | null = null;
+  // Armed when a line starts without ending, cleared when no line is left open: a line
+  // trickled in over many chunks keeps the deadline its first byte set.
+  let lineTimer: NodeJS.Timeout | null = null;
+  const watchPendingLine = (): void => {
+    if (pending === null) {
+      if (lineTimer !== null) clearTimeout(lineTimer);
+      lineTimer = null;
+      return;
+    }
+    lineTimer ??= setTimeout(() => {
+      counters.refuse('line_timeout');
+      pending = null;
+      socket.destroy();
+    }, options.lineTimeoutMs);
+  };
+  socket.on('close', () => {
+    if (lineTimer !== null) clearTimeout(lineTimer);
+  });
 
   socket.on('data', (chunk: Buffer) => {
     counters.datagrams[TRANSPORT_TCP]++;
@@ -83,6 +112,7 @@ function handleConnection(
         pending = null;
         socket.destroy();
       }
+      watchPendingLine();
       return;
     }
 
@@ -99,6 +129,10 @@ function handleConnection(
       pending = null;
       socket.destroy();
     }
+    // A complete line arrived: the open one, if any, is new and gets its own deadline.
+    if (lineTimer !== null) clearTimeout(lineTimer);
+    lineTimer = null;
+    watchPendingLine();
   });
 
   // A stream may end without a final newline; its last line still counts.

@@ -168,10 +168,13 @@ describe('--logs-file', () => {
     const deadline = Date.now() + 10_000;
     let files: string[] = [];
     while (Date.now() < deadline) {
-      files = (await readdir(directory)).sort();
-      // The worker may rename the live file between readdir and the read: read it as empty.
+      // The worker may rename the live file under the read: read it as empty then.
       const live = await readFile(path, 'utf8').catch(() => '');
-      if (live.includes('line 039')) break;
+      // The last record is written: no rotation follows, so the listing is final.
+      if (live.includes('line 039')) {
+        files = (await readdir(directory)).sort();
+        break;
+      }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(files).toEqual(['logs.ndjson', 'logs.ndjson.1', 'logs.ndjson.2']);

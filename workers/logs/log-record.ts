@@ -1,3 +1,4 @@
+import { MAX_VALUE_DEPTH, nestsDeeperThan } from './value-depth.js';
 import type { LogRefusalReason, LogSeverity } from '../../src/protocol.js';
 
 /** A pushed log record after validation: what the tail keeps and the file receives. */
@@ -70,6 +71,7 @@ export function validateRecord(value: unknown, receivedAtMs: number): RecordOutc
   if (timeMs === null || severity === null || !isObject || Array.isArray(attributes)) {
     return { ok: false, reason: 'bad_field' };
   }
+  if (nestsDeeperThan(attributes, MAX_VALUE_DEPTH)) return { ok: false, reason: 'bad_field' };
   return {
     ok: true,
     record: {

@@ -4,6 +4,7 @@ import {
   MAX_SERVICE_CHARS,
   type LogRecord,
 } from './log-record.js';
+import { MAX_VALUE_DEPTH } from './value-depth.js';
 import { ExportLogsServiceRequest } from './otlp-logs-schema.js';
 import type { ParsedLogBody } from './parse-log-body.js';
 
@@ -69,7 +70,7 @@ export function decodeOtlpJson(text: string): OtlpRequest | null {
 export function recordsOfOtlp(request: OtlpRequest, receivedAtMs: number): ParsedLogBody {
   const result: ParsedLogBody = { records: [], refused: {} };
   for (const resourceLogs of listOf(request.resourceLogs)) {
-    const resource = attributesOf(resourceLogs.resource?.attributes);
+    const resource = resourceAttributesOf(resourceLogs.resource?.attributes);
     const service = resource['service.name'];
     for (const scopeLogs of listOf(resourceLogs.scopeLogs)) {
       for (const otlp of listOf(scopeLogs.logRecords)) {
@@ -79,15 +80,26 @@ export function recordsOfOtlp(request: OtlpRequest, receivedAtMs: number): Parse
           result.refused.bad_service = (result.refused.bad_service ?? 0) + 1;
           continue;
         }
-        result.records.push(recordOf(otlp, service, receivedAtMs));
+        const record = recordOf(otlp, service, receivedAtMs);
+        if (record === null) result.refused.bad_field = (result.refused.bad_field ?? 0) + 1;
+        else result.records.push(record);
       }
     }
   }
   return result;
 }
 
-function recordOf(otlp: OtlpLogRecord, service: string, receivedAtMs: number): LogRecord {
-  const body = otlp.body === undefined ? '' : valueOf(otlp.body);
+/** The record, or null when its body or attributes nest past MAX_VALUE_DEPTH. */
+function recordOf(otlp: OtlpLogRecord, service: string, receivedAtMs: number): LogRecord | null {
+  let body: unknown;
+  let attributes: Record<string, unknown>;
+  try {
+    body = otlp.body === undefined ? '' : valueOf(otlp.body, 0);
+    attributes = attributesOf(otlp.attributes, 0);
+  } catch (error) {
+    if (error === TOO_DEEP) return null;
+    throw error;
+  }
   const severityNumber = Number(otlp.severityNumber ?? 0);
   return {
     timeMs: timeOf(otlp.timeUnixNano) ?? timeOf(otlp.observedTimeUnixNano) ?? receivedAtMs,
@@ -97,7 +109,7 @@ function recordOf(otlp: OtlpLogRecord, service: string, receivedAtMs: number): L
         : (normalizeSeverity(otlp.severityText) ?? 'unspecified'),
     message: typeof body === 'string' ? body : JSON.stringify(body),
     service,
-    attributes: attributesOf(otlp.attributes),
+    attributes,
   };
 }
 
@@ -109,23 +121,42 @@ function timeOf(nanos: string | number | undefined): number | null {
   return Number(BigInt(text) / 1_000_000n);
 }
 
-function attributesOf(list: OtlpKeyValue[] | undefined): Record<string, unknown> {
-  const attributes: Record<string, unknown> = {};
+// AnyValue nests (arrays of kvlists of arrays...) as deep as the sender likes; walking 100k
+// levels here would overflow the stack. Past MAX_VALUE_DEPTH the record is refused (bad_field).
+const TOO_DEEP = new Error('value nests too deep');
+
+function attributesOf(list: OtlpKeyValue[] | undefined, depth: number): Record<string, unknown> {
+  if (depth > MAX_VALUE_DEPTH) throw TOO_DEEP;
+  // No prototype: a key named __proto__ must stay a key, not replace the object's prototype.
+  const attributes: Record<string, unknown> = Object.create(null);
   for (const pair of listOf(list)) {
-    if (typeof pair.key === 'string') attributes[pair.key] = valueOf(pair.value ?? {});
+    if (typeof pair.key === 'string') attributes[pair.key] = valueOf(pair.value ?? {}, depth + 1);
   }
   return attributes;
 }
 
-function valueOf(value: OtlpAnyValue): unknown {
+function valueOf(value: OtlpAnyValue, depth: number): unknown {
+  if (depth > MAX_VALUE_DEPTH) throw TOO_DEEP;
   if (value.stringValue !== undefined) return value.stringValue;
   if (value.boolValue !== undefined) return value.boolValue;
   if (value.intValue !== undefined) return Number(value.intValue);
   if (value.doubleValue !== undefined) return Number(value.doubleValue);
-  if (value.arrayValue !== undefined) return listOf(value.arrayValue.values).map(valueOf);
-  if (value.kvlistValue !== undefined) return attributesOf(value.kvlistValue.values);
+  if (value.arrayValue !== undefined) {
+    return listOf(value.arrayValue.values).map((item) => valueOf(item, depth + 1));
+  }
+  if (value.kvlistValue !== undefined) return attributesOf(value.kvlistValue.values, depth + 1);
   if (value.bytesValue !== undefined) return value.bytesValue;
   return null;
+}
+
+/** Resource attributes: only service.name is read, so a too-deep value is simply dropped. */
+function resourceAttributesOf(list: OtlpKeyValue[] | undefined): Record<string, unknown> {
+  try {
+    return attributesOf(list, 0);
+  } catch (error) {
+    if (error === TOO_DEEP) return {};
+    throw error;
+  }
 }
 
 // Traffic decides the shape: a field that should be a list may be anything.

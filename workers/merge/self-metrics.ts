@@ -84,6 +84,9 @@ export class SelfMetrics {
     for (const [receiver, reason, total] of snapshot.pushRefusedSamples) {
       this.#addTotal('pushRefusedSamples', { receiver, reason }, total);
     }
+    for (const [receiver, reason, total] of snapshot.pushRefusedBodies) {
+      this.#addTotal('pushRefusedBodies', { receiver, reason }, total);
+    }
     INGEST_REFUSAL_REASONS.forEach((reason, r) => {
       this.#addTotal('ingestRefused', { reason }, snapshot.refused[r]);
     });

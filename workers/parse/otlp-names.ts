@@ -1,3 +1,5 @@
+import { isObjectPropertyName, isReservedLabelName } from './sanitize.js';
+
 /**
  * OTLP metric and attribute names → Prometheus names, following the rules the
  * OpenTelemetry Collector's Prometheus exporter applies (our own implementation):
@@ -61,7 +63,8 @@ export function translateMetricName(
 
   const joined = parts.join('_');
   if (joined === '') return '_';
-  return /^[0-9]/.test(joined) ? `_${joined}` : joined;
+  const family = /^[0-9]/.test(joined) ? `_${joined}` : joined;
+  return isObjectPropertyName(family) ? `exported_${family}` : family;
 }
 
 function translateUnit(unit: string): string[] {
@@ -84,9 +87,14 @@ function endsWith(parts: readonly string[], suffix: readonly string[]): boolean 
   return suffix.every((part, i) => parts[parts.length - suffix.length + i] === part);
 }
 
-/** Attribute keys → label names: anything outside [a-zA-Z0-9_] becomes `_`. */
+/**
+ * Attribute keys → label names: anything outside [a-zA-Z0-9_] becomes `_`. Names
+ * Prometheus gives a meaning to (`__name__`, `le`, ...) get `exported_`, as in sanitize.ts:
+ * a `__name__` label made the sample unreadable to a Prometheus scrape.
+ */
 export function translateLabelName(key: string): string {
-  const name = key.replace(/[^a-zA-Z0-9_]/g, '_');
-  if (name === '') return '_';
-  return /^[0-9]/.test(name) ? `key_${name}` : name;
+  const replaced = key.replace(/[^a-zA-Z0-9_]/g, '_');
+  if (replaced === '') return '_';
+  const name = /^[0-9]/.test(replaced) ? `key_${replaced}` : replaced;
+  return isReservedLabelName(name) ? `exported_${name}` : name;
 }

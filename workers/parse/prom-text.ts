@@ -1,5 +1,5 @@
 import type { PushedFamily, PushedFamilyType } from '../../src/protocol.js';
-import { sanitizeLabelValue } from './sanitize.js';
+import { isObjectPropertyName, sanitizeLabelValue } from './sanitize.js';
 
 /**
  * Prometheus text exposition format 0.0.4, as Pushgateway clients push it, into families.
@@ -33,7 +33,18 @@ export function parsePromText(text: string, extraLabels: readonly string[]): Pro
     if (problem !== null) return { error: `line ${index + 1}: ${problem}` };
   }
   // A family declared by # TYPE or # HELP alone, without samples, is not pushed state.
-  return { families: [...families.values()].filter((family) => family.samples.length > 0) };
+  const pushed = [...families.values()].filter((family) => family.samples.length > 0);
+  return { families: pushed.map(setAsideObjectPropertyName) };
+}
+
+/** `constructor`, `__proto__`, ... become `exported_*`, samples too (see sanitize.ts). */
+function setAsideObjectPropertyName(family: PushedFamily): PushedFamily {
+  if (!isObjectPropertyName(family.name)) return family;
+  return {
+    ...family,
+    name: `exported_${family.name}`,
+    samples: family.samples.map(([name, labels, value]) => [`exported_${name}`, labels, value]),
+  };
 }
 
 function familyOf(families: Map<string, PushedFamily>, name: string): PushedFamily {

@@ -9,12 +9,23 @@ const INVALID_LABEL_VALUE_CHARS = /\u0000/g;
 /** `api.requests-total` → `api_requests_total`; a leading digit gets a `_` in front. */
 export function sanitizeMetricName(raw: string): string {
   const name = toPrometheusName(raw);
-  // prom-client's Registry keys metrics on a plain object: a family named `constructor` or
-  // `__proto__` (or a counter `constructor_total`, whose OpenMetrics family is
-  // `constructor`) reads as already registered and throws, which killed the merger.
+  return isObjectPropertyName(name) ? `exported_${name}` : name;
+}
+
+/**
+ * prom-client's Registry keys metrics on a plain object: a family named `constructor` or
+ * `__proto__` (or a counter `constructor_total`, whose OpenMetrics family is `constructor`)
+ * reads as already registered and throws, which kills the merger. Every receiver's names
+ * go through this (StatsD and JSON here, OTLP in otlp-names.ts, text in prom-text.ts).
+ */
+export function isObjectPropertyName(name: string): boolean {
   const base = name.endsWith('_total') ? name.slice(0, -6) : name;
-  if (name in Object.prototype || base in Object.prototype) return `exported_${name}`;
-  return name;
+  return name in Object.prototype || base in Object.prototype;
+}
+
+/** Label names Prometheus gives a meaning to: `__` (reserved), and `le`/`quantile`. */
+export function isReservedLabelName(name: string): boolean {
+  return name.startsWith('__') || name === 'le' || name === 'quantile';
 }
 
 /**
@@ -25,8 +36,7 @@ export function sanitizeMetricName(raw: string): string {
 export function sanitizeLabelName(raw: string): string {
   // Labels live in prototype-less objects, so `constructor` stays an ordinary label name.
   const name = toPrometheusName(raw);
-  if (name.startsWith('__') || name === 'le' || name === 'quantile') return `exported_${name}`;
-  return name;
+  return isReservedLabelName(name) ? `exported_${name}` : name;
 }
 
 /**

@@ -141,6 +141,7 @@ describe('the JSON push route', () => {
     expect(harness.counters.snapshot()).toEqual({
       pushRequests: [['json', 200, 1]],
       pushRefusedSamples: [['json', 'bad_value', 2]],
+      pushRefusedBodies: [],
     });
   });
 
@@ -168,25 +169,30 @@ describe('the JSON push route', () => {
         refused: { bad_encoding: 1 },
       },
     });
-    // A body refused whole counts as a 400 request, not as refused samples.
+    // A body refused whole counts as a 400 request and a refused body, not as refused samples.
     expect(harness.counters.snapshot()).toEqual({
       pushRequests: [['json', 400, 1]],
       pushRefusedSamples: [],
+      pushRefusedBodies: [['json', 'bad_encoding', 1]],
     });
   });
 
-  it('answers 413 past the body limit without touching a ring', async () => {
+  it('answers 413 past the body limit without touching a ring, counted as body_too_large', async () => {
     const harness = createHarness(0, ackOf({}));
     const response = await harness.push({}, { kind: 'too_large' });
     expect(response).toEqual({ status: 413, body: { error: 'body exceeds 4194304 bytes' } });
     expect(harness.dispatched).toEqual([]);
+    expect(harness.counters.snapshot().pushRefusedBodies).toEqual([['json', 'body_too_large', 1]]);
   });
 
-  it('answers 415 for an unknown content type without touching a ring', async () => {
+  it('answers 415 for an unknown content type without touching a ring, counted by reason', async () => {
     const harness = createHarness(0, ackOf({}));
     const response = await harness.push({ 'content-type': 'text/csv' }, BODY);
     expect(response.status).toBe(415);
     expect(harness.dispatched).toEqual([]);
+    expect(harness.counters.snapshot().pushRefusedBodies).toEqual([
+      ['json', 'unsupported_media_type', 1],
+    ]);
   });
 
   it('answers 503 when every ring is full', async () => {

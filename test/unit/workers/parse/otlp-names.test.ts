@@ -100,4 +100,25 @@ describe('translateLabelName', () => {
     expect(translateLabelName('1st')).toBe('key_1st');
     expect(translateLabelName('')).toBe('_');
   });
+
+  it('sets names Prometheus gives a meaning to aside as exported_*', () => {
+    expect(
+      ['__name__', '__proto__', 'le', 'quantile', 'constructor'].map(translateLabelName),
+    ).toEqual([
+      'exported___name__',
+      'exported___proto__',
+      'exported_le',
+      'exported_quantile',
+      'constructor',
+    ]);
+  });
+});
+
+describe('translateMetricName with Object.prototype names', () => {
+  it('sets a family named after an Object.prototype property aside as exported_*', () => {
+    expect(translateMetricName('constructor', '', false, true)).toBe('exported_constructor');
+    expect(translateMetricName('toString', '', true, false)).toBe('exported_toString');
+    expect(translateMetricName('valueOf_total', '', false, true)).toBe('exported_valueOf_total');
+    expect(translateMetricName('constructors', '', false, true)).toBe('constructors');
+  });
 });

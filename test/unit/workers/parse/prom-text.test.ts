@@ -83,6 +83,28 @@ describe('parsePromText', () => {
     });
   });
 
+  it('sets families named after Object.prototype properties aside as exported_*, samples too', () => {
+    const text = ['# TYPE constructor_total counter', 'constructor_total 3', 'valueOf 2'].join(
+      '\n',
+    );
+    expect(parsePromText(text, JOB)).toEqual({
+      families: [
+        {
+          name: 'exported_constructor_total',
+          type: 'counter',
+          help: '',
+          samples: [['exported_constructor_total', ['job', 'batch'], 3]],
+        },
+        {
+          name: 'exported_valueOf',
+          type: 'untyped',
+          help: '',
+          samples: [['exported_valueOf', ['job', 'batch'], 2]],
+        },
+      ],
+    });
+  });
+
   it('accepts an empty body as no families', () => {
     expect(parsePromText('', JOB)).toEqual({ families: [] });
   });

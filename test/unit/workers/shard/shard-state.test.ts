@@ -380,6 +380,8 @@ const EXPECTED: Record<HostileName, Tally | 'line by line'> = {
     samples: 5,
     serviceChecks: 1,
   },
+  'exposition injection': { lines: 6, errors: { malformed_line: 1 }, samples: 5 },
+  'reserved label names': { lines: 3, errors: {}, samples: 3 },
   'empty names and values': {
     lines: 9,
     errors: { malformed_line: 5, bad_value: 3 },
