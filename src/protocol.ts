@@ -8,7 +8,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { DropReason, LogRefusalReason, ParseReason, WireError } from './errors.js';
-import type { MappingConfig } from './config/mapping-types.js';
+import type { GaugeCombine, MappingConfig } from './config/mapping-types.js';
 import type { LogStats } from './logs/log-protocol.js';
 
 /** Where bytes came in. Indexes the per-transport arrays in the stats below. */
@@ -40,6 +40,18 @@ export interface SeriesDefinition {
   buckets?: number[];
   /** Idle time after which the merged series is forgotten; absent or 0 means never. */
   ttlMs?: number;
+  /**
+   * A gauge an aggregation collapses by a rule other than `last`: the shard keeps one id per
+   * source series, and `labels` above are the kept ones. Absent for every other series.
+   */
+  gaugeSource?: GaugeSourceKey;
+}
+
+/** Which source series of a combined gauge a definition feeds, and the combine rule. */
+export interface GaugeSourceKey {
+  rule: Exclude<GaugeCombine, 'last'>;
+  /** The dropped label pairs, flattened as `labels`; they tell the sources apart. */
+  dropped: string[];
 }
 
 // Mapping rules travel to shards and the merger; their shape lives with the file reader.

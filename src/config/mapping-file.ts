@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors.js';
-import type { MappingConfig, MappingRule, MetricTypeFilter } from '../protocol.js';
+import {
+  GAUGE_COMBINES,
+  type GaugeCombine,
+  type MappingConfig,
+  type MappingRule,
+  type MetricTypeFilter,
+} from '../protocol.js';
 import { parseDuration } from './duration.js';
 
 /**
@@ -12,7 +18,8 @@ import { parseDuration } from './duration.js';
  *              histogram_options.buckets, buckets, summary_options, quantiles
  *   mappings:  match, match_type, name, labels, match_metric_type, observer_type, timer_type,
  *              histogram_options.buckets, buckets, summary_options, quantiles, ttl, action, help
- *   catalyst:  ttl.{counter,gauge,histogram,set}, series_limits.{metric: N}, aggregations
+ *   catalyst:  ttl.{counter,gauge,histogram,set}, series_limits.{metric: N},
+ *              aggregations[{metric, drop_labels, gauge_combine}]
  *
  * A key outside these lists is an error naming it (a typo must not silently map nothing).
  * Keys we read but do not honour (summary quantiles, help, scale) come back as warnings.
@@ -53,7 +60,7 @@ const MAPPING_KEYS = [
   'scale',
 ];
 const CATALYST_KEYS = ['ttl', 'series_limits', 'aggregations'];
-const AGGREGATION_KEYS = ['metric', 'drop_labels'];
+const AGGREGATION_KEYS = ['metric', 'drop_labels', 'gauge_combine'];
 const TYPE_TTL_KEYS = ['counter', 'gauge', 'histogram', 'set'] as const;
 const METRIC_TYPES: readonly string[] = ['counter', 'gauge', 'observer', 'timer'];
 const GLOB_RE = /^[a-zA-Z0-9_*:-]+(\.[a-zA-Z0-9_*:-]+)*$/;
@@ -222,7 +229,17 @@ function readCatalyst(value: unknown): Omit<MappingConfig, 'rules'> {
     if (!Array.isArray(labels) || !labels.every((label) => typeof label === 'string')) {
       throw new ConfigError(`${where}.drop_labels must be a list of label names`);
     }
-    return { metric: aggregation.metric, dropLabels: labels as string[] };
+    const combine = aggregation.gauge_combine ?? 'last';
+    if (!GAUGE_COMBINES.includes(combine as GaugeCombine)) {
+      throw new ConfigError(
+        `${where}.gauge_combine must be one of ${GAUGE_COMBINES.join(', ')}, got ${String(combine)}`,
+      );
+    }
+    return {
+      metric: aggregation.metric,
+      dropLabels: labels as string[],
+      gaugeCombine: combine as GaugeCombine,
+    };
   });
   return { typeTtlMs, seriesLimits, aggregations };
 }

@@ -32,7 +32,20 @@ export interface MappingConfig {
   /** Metric name (after mapping) → most series it may have. */
   seriesLimits: Record<string, number>;
   /** Labels removed before series are told apart, so the series they split add up. */
-  aggregations: Array<{ metric: string; dropLabels: string[] }>;
+  aggregations: Aggregation[];
+}
+
+/**
+ * How the gauges an aggregation collapses become one: `last` is the latest update in stream
+ * order over all of them; the others apply over each source series' current value.
+ */
+export const GAUGE_COMBINES = ['last', 'sum', 'avg', 'min', 'max'] as const;
+export type GaugeCombine = (typeof GAUGE_COMBINES)[number];
+
+export interface Aggregation {
+  metric: string;
+  dropLabels: string[];
+  gaugeCombine: GaugeCombine;
 }
 
 export const EMPTY_MAPPING: MappingConfig = {

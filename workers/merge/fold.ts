@@ -7,6 +7,7 @@ import {
 } from '../../src/protocol.js';
 import type { GaugeFamily, HistogramSeries, ScalarSeries } from './families.js';
 import { replayGauge, type GaugeContribution } from './gauge-replay.js';
+import { combineSources, isGaugeSource, type CombinedGauge } from './gauge-sources.js';
 import { OVER_LIMIT, REFUSED, type SeriesRef, type SeriesStore } from './series-store.js';
 
 export interface FoldOutcome {
@@ -18,8 +19,9 @@ export interface FoldOutcome {
 
 /**
  * Folds one epoch's deltas, from every shard, into the merged series. Counters and
- * histograms add; gauges replay in stream order (gauge-replay.ts); a set series shows the
- * distinct members of this epoch over all shards, and 0 when it saw none.
+ * histograms add; gauges replay in stream order (gauge-replay.ts), a combined gauge's
+ * sources each on their own before the rule joins them (gauge-sources.ts); a set series
+ * shows the distinct members of this epoch over all shards, and 0 when it saw none.
  */
 export function foldEpoch(
   store: SeriesStore,
@@ -29,7 +31,7 @@ export function foldEpoch(
   const outcome: FoldOutcome = { typeConflictSamples: 0, seriesLimitSamples: 0 };
   defineInStreamOrder(store, deltas);
 
-  const gauges = new Map<ScalarSeries, GaugeContribution[]>();
+  const gauges = new Map<GaugeTarget, GaugeContribution[]>();
   const setMembers = new Map<ScalarSeries, Set<string>>();
   for (const delta of deltas) {
     const resolve = (id: number): SeriesRef | undefined =>
@@ -43,9 +45,13 @@ export function foldEpoch(
     collectSets(delta.sets, resolve, setMembers, outcome);
   }
 
-  for (const [series, contributions] of gauges) {
-    series.value = replayGauge(series.value, contributions);
+  // A source replays like any gauge; its combined series is computed once all are done.
+  const combined = new Set<CombinedGauge>();
+  for (const [target, contributions] of gauges) {
+    target.value = replayGauge(target.value, contributions);
+    if (isGaugeSource(target)) combined.add(target.owner);
   }
+  for (const series of combined) combineSources(series);
   // A late delta holds one shard's part of an epoch already shown: its set members cannot
   // be united with the others' any more, and zeroing every other set would be wrong.
   if (!options.isLate) applySets(store, setMembers);
@@ -65,6 +71,8 @@ function defineInStreamOrder(store: SeriesStore, deltas: readonly ShardDelta[]):
 }
 
 type Resolve = (id: number) => SeriesRef | undefined;
+/** What a gauge record replays into: a merged series, or a combined gauge's source. */
+type GaugeTarget = { value: number };
 
 /** Counts the samples of a row no series takes. True when the row must be skipped. */
 function isRefused(series: SeriesRef | undefined, samples: number, outcome: FoldOutcome): boolean {
@@ -107,7 +115,7 @@ function foldHistograms(
 function collectGauges(
   records: Float64Array,
   resolve: Resolve,
-  into: Map<ScalarSeries, GaugeContribution[]>,
+  into: Map<GaugeTarget, GaugeContribution[]>,
   outcome: FoldOutcome,
 ): void {
   let at = 0;
@@ -116,9 +124,9 @@ function collectGauges(
     const end = at + GAUGE_RECORD_HEAD + logLength;
     const ref = resolve(records[at]);
     if (!isRefused(ref, records[at + 1], outcome)) {
-      const series = ref as ScalarSeries;
-      let contributions = into.get(series);
-      if (contributions === undefined) into.set(series, (contributions = []));
+      const target = ref as GaugeTarget;
+      let contributions = into.get(target);
+      if (contributions === undefined) into.set(target, (contributions = []));
       contributions.push({
         hasSet: records[at + 2] === 1,
         setOrder: records[at + 3],

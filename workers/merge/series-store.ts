@@ -16,6 +16,13 @@ import {
   type RegistryView,
   type ScalarSeries,
 } from './families.js';
+import {
+  clearSources,
+  expireSources,
+  isGaugeSource,
+  type CombinedGauge,
+  type GaugeSource,
+} from './gauge-sources.js';
 import { NameClaims, counterBaseName, namesOfFamily } from './name-claims.js';
 
 /** What the store keeps beside each series: for TTL, limits and revival after expiry. */
@@ -31,13 +38,14 @@ interface Tracked {
 }
 
 /**
- * A shard's series, resolved: where its samples go; REFUSED when its type lost;
- * OVER_LIMIT when creating it would pass --max-series or the metric's own limit.
+ * A shard's series, resolved: where its samples go (a merged series, or the source of a
+ * combined gauge); REFUSED when its type lost; OVER_LIMIT when creating it would pass
+ * --max-series or the metric's own limit.
  */
-export type MergedSeries = (ScalarSeries | HistogramSeries) & Tracked;
+export type MergedSeries = ((ScalarSeries & CombinedGauge) | HistogramSeries) & Tracked;
 export const REFUSED = null;
 export const OVER_LIMIT = false;
-export type SeriesRef = MergedSeries | typeof REFUSED | typeof OVER_LIMIT;
+export type SeriesRef = MergedSeries | GaugeSource | typeof REFUSED | typeof OVER_LIMIT;
 
 interface ShardRefs {
   generation: number;
@@ -71,6 +79,8 @@ export class SeriesStore {
   readonly #maxSeries: number;
   #mapping: MappingConfig;
   #seriesCount = 0;
+  /** Sources of combined gauges held; they count against --max-series with the series. */
+  #sourceCount = 0;
   /** Set by beginFold: the time every series a delta touches is marked as seen at. */
   #nowMs = 0;
   /** Samples refused by a series limit since start. */
@@ -95,6 +105,11 @@ export class SeriesStore {
     return this.#seriesCount;
   }
 
+  /** Hidden source series of combined gauges (gauge-sources.ts). */
+  get sourceCount(): number {
+    return this.#sourceCount;
+  }
+
   /** Limits and type TTLs of new rules; series already defined keep theirs until redefined. */
   replaceMapping(mapping: MappingConfig): void {
     this.#mapping = mapping;
@@ -112,9 +127,11 @@ export class SeriesStore {
     let expired = 0;
     for (const family of this.families.values()) {
       for (const [key, series] of family.series as Map<string, MergedSeries>) {
+        if ('value' in series) this.#sourceCount -= expireSources(series, nowMs);
         if (series.ttlMs === 0 || nowMs - series.lastSeenMs <= series.ttlMs) continue;
         family.series.delete(key);
         series.isExpired = true;
+        if ('value' in series) this.#sourceCount -= clearSources(series);
         resetValues(series);
         this.#seriesCount--;
         expired++;
@@ -162,9 +179,26 @@ export class SeriesStore {
     if (refs == null || refs.generation !== generation) return undefined;
     const ref = refs.bySlot[id & 3][id >>> 2];
     if (ref === undefined || ref === REFUSED || ref === OVER_LIMIT) return ref;
-    if (ref.isExpired && !this.#revive(ref)) return OVER_LIMIT;
+    const series = isGaugeSource(ref) ? (ref.owner as MergedSeries) : ref;
+    if (series.isExpired && !this.#revive(series)) return OVER_LIMIT;
+    series.lastSeenMs = this.#nowMs;
+    if (!isGaugeSource(ref)) return ref;
+
+    // A source whose owner stopped combining (its rule became `last`) feeds nothing.
+    const sources = ref.owner.combination?.sources;
+    if (sources === undefined) return undefined;
+    if (ref.isExpired) {
+      if (this.#heldCount >= this.#maxSeries) return OVER_LIMIT;
+      sources.set(ref.key, ref);
+      ref.isExpired = false;
+      this.#sourceCount++;
+    }
     ref.lastSeenMs = this.#nowMs;
     return ref;
+  }
+
+  get #heldCount(): number {
+    return this.#seriesCount + this.#sourceCount;
   }
 
   #revive(series: MergedSeries): boolean {
@@ -176,7 +210,7 @@ export class SeriesStore {
   }
 
   #isOverLimit(family: { series: Map<string, unknown> }, metric: string): boolean {
-    if (this.#seriesCount >= this.#maxSeries) return true;
+    if (this.#heldCount >= this.#maxSeries) return true;
     const limit = this.#mapping.seriesLimits[metric];
     return limit !== undefined && family.series.size >= limit;
   }
@@ -206,7 +240,7 @@ export class SeriesStore {
   #resolve(definition: SeriesDefinition): SeriesRef {
     // At the bound not even a family is made: a flood of names would register one each.
     const { owner } = namesOfFamily(definition.kind, definition.name);
-    if (this.#seriesCount >= this.#maxSeries && !this.families.has(owner)) return OVER_LIMIT;
+    if (this.#heldCount >= this.#maxSeries && !this.families.has(owner)) return OVER_LIMIT;
     const family = this.#familyFor(definition.kind, definition.name, definition.buckets);
     if (family === null) return REFUSED;
     const key = definition.labels.join('\u0000');
@@ -214,7 +248,7 @@ export class SeriesStore {
     const existing = family.series.get(key) as MergedSeries | undefined;
     if (existing !== undefined) {
       existing.ttlMs = ttlMs;
-      return existing;
+      return this.#sourceOf(existing, definition, ttlMs);
     }
     // Over a limit: the series is not created and its samples are dropped and counted; one
     // overflow series per metric would still hide which label exploded, so we chose to drop.
@@ -241,7 +275,45 @@ export class SeriesStore {
         : { labels, value: 0, ...tracked };
     (family.series as Map<string, MergedSeries>).set(key, series);
     this.#seriesCount++;
-    return series;
+    return this.#sourceOf(series, definition, ttlMs);
+  }
+
+  /**
+   * The series itself, or for a combined gauge the source the definition names, made when
+   * new. A definition without a source on a combining series means its rule became `last`.
+   */
+  #sourceOf(series: MergedSeries, definition: SeriesDefinition, ttlMs: number): SeriesRef {
+    if (!('value' in series)) return series;
+    const wanted = definition.gaugeSource;
+    if (wanted === undefined) {
+      if (series.combination !== undefined) {
+        this.#sourceCount -= clearSources(series);
+        series.combination = undefined;
+      }
+      return series;
+    }
+
+    series.combination ??= { rule: wanted.rule, sources: new Map() };
+    series.combination.rule = wanted.rule;
+    const sources = series.combination.sources;
+    const key = wanted.dropped.join('\u0000');
+    const existing = sources.get(key);
+    if (existing !== undefined) {
+      existing.ttlMs = ttlMs;
+      return existing;
+    }
+    if (this.#heldCount >= this.#maxSeries) return OVER_LIMIT;
+    const source: GaugeSource = {
+      owner: series,
+      key,
+      value: 0,
+      lastSeenMs: this.#nowMs,
+      ttlMs,
+      isExpired: false,
+    };
+    sources.set(key, source);
+    this.#sourceCount++;
+    return source;
   }
 
   #familyFor(

@@ -30,6 +30,9 @@ catalyst:
   aggregations:
     - metric: api_calls
       drop_labels: [pod]
+    - metric: queue_depth
+      drop_labels: [instance]
+      gauge_combine: sum
 `);
     expect(warnings).toEqual([]);
     expect(config).toEqual({
@@ -73,7 +76,10 @@ catalyst:
       ],
       typeTtlMs: [0, 90_000, 0, 0],
       seriesLimits: { api_calls: 100 },
-      aggregations: [{ metric: 'api_calls', dropLabels: ['pod'] }],
+      aggregations: [
+        { metric: 'api_calls', dropLabels: ['pod'], gaugeCombine: 'last' },
+        { metric: 'queue_depth', dropLabels: ['instance'], gaugeCombine: 'sum' },
+      ],
     });
   });
 
@@ -137,6 +143,12 @@ catalyst:
       case: 'zero series limit',
       yaml: 'catalyst: { series_limits: { x: 0 } }',
       message: 'catalyst.series_limits.x must be a positive integer',
+    },
+    {
+      case: 'unknown gauge combine rule',
+      yaml: 'catalyst: { aggregations: [{ metric: q, drop_labels: [i], gauge_combine: median }] }',
+      message:
+        'catalyst.aggregations[0].gauge_combine must be one of last, sum, avg, min, max, got median',
     },
     { case: 'not YAML', yaml: 'mappings: [', message: 'not valid YAML' },
   ];
