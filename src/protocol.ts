@@ -8,7 +8,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { DropReason, LogRefusalReason, ParseReason, WireError } from './errors.js';
-import type { GaugeCombine, MappingConfig } from './config/mapping-types.js';
+import type { GaugeCombine, MappingConfig, SummaryOptions } from './config/mapping-types.js';
 import type { LogStats } from './logs/log-protocol.js';
 
 /** Where bytes came in. Indexes the per-transport arrays in the stats below. */
@@ -38,6 +38,8 @@ export interface SeriesDefinition {
   firstOrder: number;
   /** Histogram upper bounds a mapping rule chose; absent means the daemon's --buckets. */
   buckets?: number[];
+  /** A histogram-kind series a mapping rule makes a summary; its rows go in `summaries`. */
+  summary?: SummaryOptions;
   /** Idle time after which the merged series is forgotten; absent or 0 means never. */
   ttlMs?: number;
   /**
@@ -62,6 +64,9 @@ export * from './config/mapping-types.js';
  * table (on reload, or past its spelling bound).
  */
 export const TABLES_PER_GENERATION = 1_000_000;
+
+/** Summary values cross in HDR histograms of integers: millionths of the exposed unit. */
+export const SUMMARY_VALUE_SCALE = 1e6;
 
 /** Numbers per counter row: id, samples, sum. */
 export const COUNTER_ROW = 3;
@@ -112,6 +117,12 @@ export interface ShardDelta {
   histogramStride: number;
   /** Histograms whose mapping chose other bounds: one block of rows per distinct bound list. */
   customHistograms: Array<{ upperBounds: number[]; stride: number; rows: Float64Array }>;
+  /**
+   * Observations of summary series this epoch, absent when there were none. `hdr` is an HDR
+   * histogram in its compressed base64 encoding, of values in millionths of the exposed
+   * unit; sum and count are weighted by 1 / sample rate, samples is not.
+   */
+  summaries?: Array<[id: number, samples: number, sum: number, count: number, hdr: string]>;
   /** Set members seen this epoch, per id, and how many samples named them. */
   sets: Array<[id: number, samples: number, members: string[]]>;
   /**

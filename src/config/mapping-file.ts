@@ -9,6 +9,12 @@ import {
   type MetricTypeFilter,
 } from '../protocol.js';
 import { parseDuration } from './duration.js';
+import {
+  completeSummaryOptions,
+  readSummaryOptions,
+  type PartialSummaryOptions,
+} from './summary-options.js';
+import { asObject, checkKeys } from './yaml-shape.js';
 
 /**
  * Reads a statsd_exporter mapping file as it is, plus our own `catalyst:` section, into a
@@ -22,7 +28,7 @@ import { parseDuration } from './duration.js';
  *              aggregations[{metric, drop_labels, gauge_combine}]
  *
  * A key outside these lists is an error naming it (a typo must not silently map nothing).
- * Keys we read but do not honour (summary quantiles, help, scale) come back as warnings.
+ * Keys we read but do not honour (help, scale, buf_cap) come back as warnings.
  */
 
 export interface LoadedMappingFile {
@@ -106,7 +112,8 @@ export function parseMappingText(text: string): LoadedMappingFile {
   const defaults = asObject(root.defaults ?? {}, 'defaults');
   checkKeys(defaults, DEFAULTS_KEYS, 'defaults.');
   const defaultMatchType = readMatchType(defaults.match_type, 'defaults.match_type') ?? 'glob';
-  const defaultObserver = readObserver(defaults, 'defaults', warnings) ?? 'histogram';
+  const defaultObserver = readObserver(defaults, 'defaults') ?? 'histogram';
+  const defaultSummary = readSummaryOptions(defaults, 'defaults', warnings);
   const defaultBuckets = readBuckets(defaults, 'defaults');
   const defaultTtlMs = readTtl(defaults.ttl, 'defaults.ttl');
   if (defaults.glob_disable_ordering !== undefined) {
@@ -122,6 +129,7 @@ export function parseMappingText(text: string): LoadedMappingFile {
     return readRule(mapping, where, warnings, {
       matchType: defaultMatchType,
       observer: defaultObserver,
+      summary: defaultSummary,
       buckets: defaultBuckets,
       ttlMs: defaultTtlMs,
     });
@@ -133,6 +141,7 @@ export function parseMappingText(text: string): LoadedMappingFile {
 interface RuleDefaults {
   matchType: 'glob' | 'regex';
   observer: 'histogram' | 'summary';
+  summary: PartialSummaryOptions;
   buckets: number[] | null;
   ttlMs: number;
 }
@@ -185,6 +194,8 @@ function readRule(
   if (mapping.help !== undefined) warnings.push(`${where}.help is ignored: HELP names the source`);
   if (mapping.scale !== undefined) warnings.push(`${where}.scale is not supported and ignored`);
 
+  const observer = readObserver(mapping, where) ?? defaults.observer;
+  const summary = readSummaryOptions(mapping, where, warnings);
   return {
     match,
     matchType,
@@ -192,7 +203,8 @@ function readRule(
     name: typeof name === 'string' ? name : '',
     labels,
     metricType: metricType === 'timer' ? 'observer' : ((metricType ?? null) as MetricTypeFilter),
-    observer: readObserver(mapping, where, warnings) ?? defaults.observer,
+    observer,
+    summary: observer === 'summary' ? completeSummaryOptions(summary, defaults.summary) : null,
     buckets: readBuckets(mapping, where) ?? defaults.buckets,
     ttlMs: mapping.ttl === undefined ? defaults.ttlMs : readTtl(mapping.ttl, `${where}.ttl`),
   };
@@ -247,18 +259,11 @@ function readCatalyst(value: unknown): Omit<MappingConfig, 'rules'> {
 function readObserver(
   section: Record<string, unknown>,
   where: string,
-  warnings: string[],
 ): 'histogram' | 'summary' | null {
   const value = section.observer_type ?? section.timer_type;
-  if (section.summary_options !== undefined || section.quantiles !== undefined) {
-    warnings.push(`${where}.summary_options is ignored: summaries are exposed as histograms`);
-  }
   if (value === undefined) return null;
   if (value !== 'histogram' && value !== 'summary') {
     throw new ConfigError(`${where}.observer_type must be histogram or summary, got ${value}`);
-  }
-  if (value === 'summary') {
-    warnings.push(`${where}.observer_type summary is exposed as a histogram (no quantiles)`);
   }
   return value;
 }
@@ -291,17 +296,4 @@ function readMatchType(value: unknown, where: string): 'glob' | 'regex' | null {
     throw new ConfigError(`${where} must be glob or regex, got ${String(value)}`);
   }
   return value;
-}
-
-function asObject(value: unknown, where: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigError(`${where} must be a mapping of keys to values`);
-  }
-  return value as Record<string, unknown>;
-}
-
-function checkKeys(section: Record<string, unknown>, known: readonly string[], prefix: string) {
-  for (const key of Object.keys(section)) {
-    if (!known.includes(key)) throw new ConfigError(`${prefix}${key} is not a supported key`);
-  }
 }

@@ -1,4 +1,4 @@
-import type { Family, HistogramSeries, ScalarSeries } from './families.js';
+import type { Family, Labels } from './families.js';
 
 /** The body of GET /debug/cardinality. */
 export interface CardinalityJson {
@@ -22,7 +22,7 @@ const MAX_LABELS = 5;
 
 /** Metrics by series count and, for each, the label names with the most distinct values. */
 export function reportCardinality(
-  families: ReadonlyMap<string, Family<ScalarSeries> | Family<HistogramSeries>>,
+  families: ReadonlyMap<string, Family<{ labels: Labels }>>,
   totals: { seriesCount: number; maxSeries: number; limitDrops: number },
 ): CardinalityJson {
   const largest = [...families.values()]

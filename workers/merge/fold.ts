@@ -9,6 +9,7 @@ import type { GaugeFamily, HistogramSeries, ScalarSeries } from './families.js';
 import { replayGauge, type GaugeContribution } from './gauge-replay.js';
 import { combineSources, isGaugeSource, type CombinedGauge } from './gauge-sources.js';
 import { OVER_LIMIT, REFUSED, type SeriesRef, type SeriesStore } from './series-store.js';
+import type { SummarySeries } from './summary-family.js';
 
 export interface FoldOutcome {
   /** Samples whose series lost a type conflict. */
@@ -21,7 +22,8 @@ export interface FoldOutcome {
  * Folds one epoch's deltas, from every shard, into the merged series. Counters and
  * histograms add; gauges replay in stream order (gauge-replay.ts), a combined gauge's
  * sources each on their own before the rule joins them (gauge-sources.ts); a set series
- * shows the distinct members of this epoch over all shards, and 0 when it saw none.
+ * shows the distinct members of this epoch over all shards, and 0 when it saw none. Summary
+ * observations join their series' sliding window (summary-window.ts); _sum and _count add.
  */
 export function foldEpoch(
   store: SeriesStore,
@@ -41,6 +43,7 @@ export function foldEpoch(
     for (const block of delta.customHistograms ?? []) {
       foldHistograms(block.rows, block.stride, resolve, outcome);
     }
+    foldSummaries(delta.summaries, resolve, store.foldNowMs, outcome);
     collectGauges(delta.gauges, resolve, gauges, outcome);
     collectSets(delta.sets, resolve, setMembers, outcome);
   }
@@ -52,6 +55,7 @@ export function foldEpoch(
     if (isGaugeSource(target)) combined.add(target.owner);
   }
   for (const series of combined) combineSources(series);
+  for (const family of store.summaryFamilies) family.refresh(store.foldNowMs);
   // A late delta holds one shard's part of an epoch already shown: its set members cannot
   // be united with the others' any more, and zeroing every other set would be wrong.
   if (!options.isLate) applySets(store, setMembers);
@@ -109,6 +113,22 @@ function foldHistograms(
     series.count += rows[at + 3];
     const buckets = series.buckets;
     for (let b = 0; b < buckets.length; b++) buckets[b] += rows[at + HISTOGRAM_ROW_HEAD + b];
+  }
+}
+
+function foldSummaries(
+  rows: ShardDelta['summaries'],
+  resolve: Resolve,
+  nowMs: number,
+  outcome: FoldOutcome,
+): void {
+  for (const [id, samples, sum, count, encoded] of rows ?? []) {
+    const ref = resolve(id);
+    if (isRefused(ref, samples, outcome)) continue;
+    const series = ref as SummarySeries;
+    series.sum += sum;
+    series.count += count;
+    series.window.add(encoded, nowMs);
   }
 }
 

@@ -24,11 +24,15 @@ import {
   type GaugeSource,
 } from './gauge-sources.js';
 import { NameClaims, counterBaseName, namesOfFamily } from './name-claims.js';
+import { SummaryFamily, type SummarySeries } from './summary-family.js';
+
+/** Every kind of family the store holds. */
+export type StoreFamily = Family<ScalarSeries> | Family<HistogramSeries> | Family<SummarySeries>;
 
 /** What the store keeps beside each series: for TTL, limits and revival after expiry. */
 interface Tracked {
   key: string;
-  family: Family<ScalarSeries> | Family<HistogramSeries>;
+  family: StoreFamily;
   /** Metric name as defined (after mapping), for its per-metric limit. */
   metric: string;
   lastSeenMs: number;
@@ -42,7 +46,8 @@ interface Tracked {
  * combined gauge); REFUSED when its type lost; OVER_LIMIT when creating it would pass
  * --max-series or the metric's own limit.
  */
-export type MergedSeries = ((ScalarSeries & CombinedGauge) | HistogramSeries) & Tracked;
+export type MergedSeries = ((ScalarSeries & CombinedGauge) | HistogramSeries | SummarySeries) &
+  Tracked;
 export const REFUSED = null;
 export const OVER_LIMIT = false;
 export type SeriesRef = MergedSeries | GaugeSource | typeof REFUSED | typeof OVER_LIMIT;
@@ -70,8 +75,9 @@ const SERVICE_CHECK_HELP =
  * that turn a shard's series id into the merged series it feeds.
  */
 export class SeriesStore {
-  readonly families = new Map<string, Family<ScalarSeries> | Family<HistogramSeries>>();
+  readonly families = new Map<string, StoreFamily>();
   readonly setFamilies = new Set<GaugeFamily>();
+  readonly summaryFamilies = new Set<SummaryFamily>();
   readonly claims: NameClaims;
   readonly #refs = new Map<number, ShardRefs>();
   readonly #histogramBuckets: readonly number[];
@@ -119,6 +125,11 @@ export class SeriesStore {
     this.#nowMs = nowMs;
   }
 
+  /** The time beginFold set: what summary windows slide to. */
+  get foldNowMs(): number {
+    return this.#nowMs;
+  }
+
   /**
    * Forgets series idle for longer than their TTL. A shard's id may still point at one: the
    * next sample revives it from zero (a counter reset, which rate() handles).
@@ -149,8 +160,8 @@ export class SeriesStore {
   }
 
   /** Counts of exposed series by kind name. */
-  seriesCounts(): Record<'counter' | 'gauge' | 'histogram' | 'set', number> {
-    const counts = { counter: 0, gauge: 0, histogram: 0, set: 0 };
+  seriesCounts(): Record<'counter' | 'gauge' | 'histogram' | 'summary' | 'set', number> {
+    const counts = { counter: 0, gauge: 0, histogram: 0, summary: 0, set: 0 };
     for (const family of this.families.values()) {
       const kind = this.setFamilies.has(family as GaugeFamily) ? 'set' : family.type;
       counts[kind] += family.series.size;
@@ -241,8 +252,10 @@ export class SeriesStore {
     // At the bound not even a family is made: a flood of names would register one each.
     const { owner } = namesOfFamily(definition.kind, definition.name);
     if (this.#heldCount >= this.#maxSeries && !this.families.has(owner)) return OVER_LIMIT;
-    const family = this.#familyFor(definition.kind, definition.name, definition.buckets);
+    const family = this.#familyFor(definition);
     if (family === null) return REFUSED;
+    // A rule turned a histogram into a summary or back: the family keeps its first kind.
+    if (family instanceof SummaryFamily !== (definition.summary !== undefined)) return REFUSED;
     const key = definition.labels.join('\u0000');
     const ttlMs = definition.ttlMs ?? this.#mapping.typeTtlMs[definition.kind] ?? 0;
     const existing = family.series.get(key) as MergedSeries | undefined;
@@ -263,16 +276,12 @@ export class SeriesStore {
       isExpired: false,
     };
     const labels = toLabels(definition.labels);
-    const series: MergedSeries =
-      family instanceof HistogramFamily
-        ? {
-            labels,
-            sum: 0,
-            count: 0,
-            buckets: new Float64Array(family.upperBounds.length + 1),
-            ...tracked,
-          }
-        : { labels, value: 0, ...tracked };
+    let series: MergedSeries;
+    if (family instanceof SummaryFamily) series = { ...family.createSeries(labels), ...tracked };
+    else if (family instanceof HistogramFamily) {
+      const buckets = new Float64Array(family.upperBounds.length + 1);
+      series = { labels, sum: 0, count: 0, buckets, ...tracked };
+    } else series = { labels, value: 0, ...tracked };
     (family.series as Map<string, MergedSeries>).set(key, series);
     this.#seriesCount++;
     return this.#sourceOf(series, definition, ttlMs);
@@ -316,11 +325,8 @@ export class SeriesStore {
     return source;
   }
 
-  #familyFor(
-    kind: SeriesKind,
-    name: string,
-    buckets: readonly number[] | undefined,
-  ): Family<ScalarSeries> | Family<HistogramSeries> | null {
+  #familyFor(definition: SeriesDefinition): StoreFamily | null {
+    const { kind, name, buckets, summary } = definition;
     const { owner, names } = namesOfFamily(kind, name);
     const existing = this.families.get(owner);
     if (existing !== undefined) return existing;
@@ -328,9 +334,12 @@ export class SeriesStore {
 
     const help =
       name === 'service_check_status' ? SERVICE_CHECK_HELP : `StatsD ${kindName(kind)} ${name}`;
-    let family: Family<ScalarSeries> | Family<HistogramSeries>;
+    let family: StoreFamily;
     if (kind === SeriesKind.Counter) family = new CounterFamily(counterBaseName(name), help);
-    else if (kind === SeriesKind.Histogram) {
+    else if (kind === SeriesKind.Histogram && summary !== undefined) {
+      family = new SummaryFamily(name, help, summary);
+      this.summaryFamilies.add(family as SummaryFamily);
+    } else if (kind === SeriesKind.Histogram) {
       family = new HistogramFamily(name, help, buckets ?? this.#histogramBuckets);
     } else {
       family = new GaugeFamily(name, help);
@@ -353,7 +362,12 @@ function toLabels(flat: readonly string[]): Labels {
 }
 
 function resetValues(series: MergedSeries): void {
-  if ('buckets' in series) {
+  if ('window' in series) {
+    series.sum = 0;
+    series.count = 0;
+    series.window.clear();
+    series.quantileValues.fill(NaN);
+  } else if ('buckets' in series) {
     series.sum = 0;
     series.count = 0;
     series.buckets.fill(0);

@@ -3,6 +3,7 @@ import {
   type Aggregation,
   type GaugeSourceKey,
   type SeriesDefinition,
+  type SummaryOptions,
 } from '../../src/protocol.js';
 import { buildLabels, type LabelPairs, type TagProblems } from '../parse/labels.js';
 import { sanitizeLabelName, sanitizeLabelValue, sanitizeMetricName } from '../parse/sanitize.js';
@@ -69,6 +70,8 @@ export class SeriesTable {
   >();
   /** Histogram slot → index into bucketSets; 0 is the daemon's --buckets. */
   readonly #bucketSetOfSlot: number[] = [];
+  /** Histogram slot → the summary options a mapping rule gave it, if any. */
+  readonly #summaryOfSlot: Array<SummaryOptions | undefined> = [];
   /** Bound lists mapping rules chose, by their text; index 0 stands for the default. */
   readonly bucketSets: Array<number[] | null> = [null];
   readonly #bucketSetIndex = new Map<string, number>();
@@ -106,6 +109,11 @@ export class SeriesTable {
   /** Which bound list a histogram slot observes into (index into bucketSets). */
   bucketSetOf(slot: number): number {
     return this.#bucketSetOfSlot[slot] ?? 0;
+  }
+
+  /** The summary options of a histogram slot a mapping rule made a summary. */
+  summaryOf(slot: number): SummaryOptions | undefined {
+    return this.#summaryOfSlot[slot];
   }
 
   /** The id of the line's series, defining it (at stream position `order`) when new. */
@@ -217,7 +225,10 @@ export class SeriesTable {
     const definition: SeriesDefinition = { id, kind, name, labels, firstOrder: order };
     if (mapped !== null && mapped.ttlMs > 0) definition.ttlMs = mapped.ttlMs;
     if (source !== null) definition.gaugeSource = source;
-    if (kind === SeriesKind.Histogram && mapped?.buckets) {
+    if (kind === SeriesKind.Histogram && mapped?.summary) {
+      this.#summaryOfSlot[slot] = mapped.summary;
+      definition.summary = mapped.summary;
+    } else if (kind === SeriesKind.Histogram && mapped?.buckets) {
       this.#bucketSetOfSlot[slot] = this.#bucketSetFor(mapped.buckets);
       definition.buckets = mapped.buckets;
     }

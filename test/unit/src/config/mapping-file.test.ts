@@ -48,6 +48,7 @@ catalyst:
           ],
           metricType: 'counter',
           observer: 'histogram',
+          summary: null,
           buckets: [0.1, 1],
           ttlMs: 300_000,
         },
@@ -59,6 +60,7 @@ catalyst:
           labels: [],
           metricType: null,
           observer: 'histogram',
+          summary: null,
           buckets: [0.1, 1],
           ttlMs: 0,
         },
@@ -70,6 +72,7 @@ catalyst:
           labels: [],
           metricType: null,
           observer: 'histogram',
+          summary: null,
           buckets: [0.1, 1],
           ttlMs: 300_000,
         },
@@ -150,6 +153,27 @@ catalyst:
       message:
         'catalyst.aggregations[0].gauge_combine must be one of last, sum, avg, min, max, got median',
     },
+    {
+      case: 'quantile above 1',
+      yaml: 'mappings: [{ match: a, name: x, summary_options: { quantiles: [{ quantile: 2 }] } }]',
+      message:
+        'mappings[0].summary_options.quantiles[0].quantile must be a number from 0 to 1, got 2',
+    },
+    {
+      case: 'max_age that is not a duration',
+      yaml: 'defaults: { summary_options: { max_age: 10 } }',
+      message: 'defaults.summary_options.max_age must be a duration like 10m, got 10',
+    },
+    {
+      case: 'zero age buckets',
+      yaml: 'mappings: [{ match: a, name: x, summary_options: { age_buckets: 0 } }]',
+      message: 'mappings[0].summary_options.age_buckets must be a positive integer, got 0',
+    },
+    {
+      case: 'unknown key in summary_options',
+      yaml: 'mappings: [{ match: a, name: x, summary_options: { maxage: 1m } }]',
+      message: 'mappings[0].summary_options.maxage is not a supported key',
+    },
     { case: 'not YAML', yaml: 'mappings: [', message: 'not valid YAML' },
   ];
   for (const row of REFUSED) {
@@ -165,13 +189,64 @@ mappings:
   - match: "t.*"
     name: "t"
     observer_type: summary
-    summary_options: { quantiles: [{ quantile: 0.5, error: 0.05 }] }
+    summary_options: { buf_cap: 1000 }
     help: "time"
 `);
     expect(warnings).toEqual([
       'mappings[0].help is ignored: HELP names the source',
-      'mappings[0].summary_options is ignored: summaries are exposed as histograms',
-      'mappings[0].observer_type summary is exposed as a histogram (no quantiles)',
+      'mappings[0].summary_options.buf_cap is ignored: quantiles come from a histogram',
+    ]);
+  });
+
+  it("reads summary options over the file's defaults over statsd_exporter's", () => {
+    const { config, warnings } = parseMappingText(`
+defaults:
+  summary_options: { max_age: 1m }
+mappings:
+  - match: "a.*"
+    name: "a"
+    observer_type: summary
+  - match: "b.*"
+    name: "b"
+    timer_type: summary
+    summary_options:
+      quantiles: [{ quantile: 0.99, error: 0.0005 }, { quantile: 0.5, error: 0.05 }]
+      age_buckets: 3
+  - match: "c.*"
+    name: "c"
+    observer_type: summary
+    quantiles: [{ quantile: 0.9, error: 0.05 }]
+  - match: "d.*"
+    name: "d"
+`);
+    expect(warnings).toEqual([]);
+    expect(config.rules.map((rule) => rule.summary)).toEqual([
+      {
+        quantiles: [
+          { quantile: 0.5, error: 0.05 },
+          { quantile: 0.9, error: 0.01 },
+          { quantile: 0.99, error: 0.001 },
+        ],
+        maxAgeMs: 60_000,
+        ageBuckets: 5,
+        significantDigits: 3,
+      },
+      {
+        quantiles: [
+          { quantile: 0.5, error: 0.05 },
+          { quantile: 0.99, error: 0.0005 },
+        ],
+        maxAgeMs: 60_000,
+        ageBuckets: 3,
+        significantDigits: 4,
+      },
+      {
+        quantiles: [{ quantile: 0.9, error: 0.05 }],
+        maxAgeMs: 60_000,
+        ageBuckets: 5,
+        significantDigits: 2,
+      },
+      null,
     ]);
   });
 
