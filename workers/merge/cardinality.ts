@@ -1,4 +1,5 @@
 import type { Family, Labels } from './families.js';
+import type { LimitDropsJson } from './limit-drops.js';
 
 /** The body of GET /debug/cardinality. */
 export interface CardinalityJson {
@@ -7,6 +8,8 @@ export interface CardinalityJson {
   maxSeries: number | null;
   /** Samples dropped since start because a new series would have passed a limit. */
   seriesLimitDroppedSamples: number;
+  /** The same samples by limit, and by metric with the limit that refused them. */
+  seriesLimitDrops: LimitDropsJson;
   /** Largest metrics first. */
   metrics: Array<{
     name: string;
@@ -23,7 +26,7 @@ const MAX_LABELS = 5;
 /** Metrics by series count and, for each, the label names with the most distinct values. */
 export function reportCardinality(
   families: ReadonlyMap<string, Family<{ labels: Labels }>>,
-  totals: { seriesCount: number; maxSeries: number; limitDrops: number },
+  totals: { seriesCount: number; maxSeries: number; limitDrops: LimitDropsJson },
 ): CardinalityJson {
   const largest = [...families.values()]
     .filter((family) => family.series.size > 0)
@@ -49,7 +52,8 @@ export function reportCardinality(
   return {
     seriesCount: totals.seriesCount,
     maxSeries: Number.isFinite(totals.maxSeries) ? totals.maxSeries : null,
-    seriesLimitDroppedSamples: totals.limitDrops,
+    seriesLimitDroppedSamples: Object.values(totals.limitDrops.byLimit).reduce((a, b) => a + b, 0),
+    seriesLimitDrops: totals.limitDrops,
     metrics,
   };
 }

@@ -18,6 +18,11 @@ export interface FoldOutcome {
   seriesLimitSamples: number;
 }
 
+/** The outcome while folding: refused samples are charged to their metric as they come. */
+interface FoldState extends FoldOutcome {
+  countLimitDrop(samples: number): void;
+}
+
 /**
  * Folds one epoch's deltas, from every shard, into the merged series. Counters and
  * histograms add; gauges replay in stream order (gauge-replay.ts), a combined gauge's
@@ -30,7 +35,11 @@ export function foldEpoch(
   deltas: readonly ShardDelta[],
   options: { isLate: boolean } = { isLate: false },
 ): FoldOutcome {
-  const outcome: FoldOutcome = { typeConflictSamples: 0, seriesLimitSamples: 0 };
+  const outcome: FoldState = {
+    typeConflictSamples: 0,
+    seriesLimitSamples: 0,
+    countLimitDrop: (samples) => store.countLimitDrop(samples),
+  };
   defineInStreamOrder(store, deltas);
 
   const gauges = new Map<GaugeTarget, GaugeContribution[]>();
@@ -59,7 +68,10 @@ export function foldEpoch(
   // A late delta holds one shard's part of an epoch already shown: its set members cannot
   // be united with the others' any more, and zeroing every other set would be wrong.
   if (!options.isLate) applySets(store, setMembers);
-  return outcome;
+  return {
+    typeConflictSamples: outcome.typeConflictSamples,
+    seriesLimitSamples: outcome.seriesLimitSamples,
+  };
 }
 
 /** The first sample in the stream claims a name's type, whichever shard it landed on. */
@@ -79,15 +91,17 @@ type Resolve = (id: number) => SeriesRef | undefined;
 type GaugeTarget = { value: number };
 
 /** Counts the samples of a row no series takes. True when the row must be skipped. */
-function isRefused(series: SeriesRef | undefined, samples: number, outcome: FoldOutcome): boolean {
+function isRefused(series: SeriesRef | undefined, samples: number, outcome: FoldState): boolean {
   if (series === undefined) return true;
   if (series === REFUSED) outcome.typeConflictSamples += samples;
-  else if (series === OVER_LIMIT) outcome.seriesLimitSamples += samples;
-  else return false;
+  else if (series === OVER_LIMIT) {
+    outcome.seriesLimitSamples += samples;
+    outcome.countLimitDrop(samples);
+  } else return false;
   return true;
 }
 
-function foldCounters(rows: Float64Array, resolve: Resolve, outcome: FoldOutcome): void {
+function foldCounters(rows: Float64Array, resolve: Resolve, outcome: FoldState): void {
   for (let at = 0; at < rows.length; at += COUNTER_ROW) {
     const series = resolve(rows[at]);
     if (!isRefused(series, rows[at + 1], outcome)) (series as ScalarSeries).value += rows[at + 2];
@@ -98,7 +112,7 @@ function foldHistograms(
   rows: Float64Array,
   stride: number,
   resolve: Resolve,
-  outcome: FoldOutcome,
+  outcome: FoldState,
 ): void {
   for (let at = 0; at < rows.length; at += stride) {
     const ref = resolve(rows[at]);
@@ -120,7 +134,7 @@ function foldSummaries(
   rows: ShardDelta['summaries'],
   resolve: Resolve,
   nowMs: number,
-  outcome: FoldOutcome,
+  outcome: FoldState,
 ): void {
   for (const [id, samples, sum, count, encoded] of rows ?? []) {
     const ref = resolve(id);
@@ -136,7 +150,7 @@ function collectGauges(
   records: Float64Array,
   resolve: Resolve,
   into: Map<GaugeTarget, GaugeContribution[]>,
-  outcome: FoldOutcome,
+  outcome: FoldState,
 ): void {
   let at = 0;
   while (at < records.length) {
@@ -162,7 +176,7 @@ function collectSets(
   sets: ShardDelta['sets'],
   resolve: Resolve,
   into: Map<ScalarSeries, Set<string>>,
-  outcome: FoldOutcome,
+  outcome: FoldState,
 ): void {
   for (const [id, samples, members] of sets) {
     const ref = resolve(id);

@@ -241,14 +241,13 @@ export class Merger {
     if (this.#hasTtl) this.#store.expireIdle(nowMs);
     for (const delta of deltas) {
       this.#self.addShardStats(delta.stats);
-      this.#store.seriesLimitDrops += delta.stats.spellingLimitDropped;
+      this.#store.limitDrops.countSpellings(delta.stats.spellingLimitDropped);
     }
     const typeConflicts = outcome.typeConflictSamples + refusedGroupSamples + refusedOtlpPoints;
     if (typeConflicts > 0) {
       this.#self.counter('samplesDropped').inc({ reason: 'type_conflict' }, typeConflicts);
     }
     if (outcome.seriesLimitSamples > 0) {
-      this.#store.seriesLimitDrops += outcome.seriesLimitSamples;
       this.#self
         .counter('samplesDropped')
         .inc({ reason: 'series_limit' }, outcome.seriesLimitSamples);

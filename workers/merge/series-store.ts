@@ -24,6 +24,7 @@ import {
   type GaugeSource,
 } from './gauge-sources.js';
 import { NameClaims, counterBaseName, namesOfFamily } from './name-claims.js';
+import { LimitDrops, type SeriesLimitKind } from './limit-drops.js';
 import { SummaryFamily, type SummarySeries } from './summary-family.js';
 
 /** Every kind of family the store holds. */
@@ -52,10 +53,18 @@ export const REFUSED = null;
 export const OVER_LIMIT = false;
 export type SeriesRef = MergedSeries | GaugeSource | typeof REFUSED | typeof OVER_LIMIT;
 
+interface LimitRefusal {
+  refusedMetric: string;
+  limit: SeriesLimitKind;
+}
+
 interface ShardRefs {
   generation: number;
-  /** bySlot[kind][slot]: ids are slot * 4 + kind, so each kind indexes densely. */
-  bySlot: SeriesRef[][];
+  /**
+   * bySlot[kind][slot]: ids are slot * 4 + kind, so each kind indexes densely. An id a limit
+   * refused holds which metric and limit, so its samples are counted against them.
+   */
+  bySlot: Array<Array<SeriesRef | LimitRefusal>>;
   /**
    * The generation before, kept for one more: a shard starts a fresh table on every reload
    * and under a name flood, and a late delta of the old table must still find its series.
@@ -89,8 +98,10 @@ export class SeriesStore {
   #sourceCount = 0;
   /** Set by beginFold: the time every series a delta touches is marked as seen at. */
   #nowMs = 0;
-  /** Samples refused by a series limit since start. */
-  seriesLimitDrops = 0;
+  /** Samples refused by a series limit since start, by metric and limit. */
+  readonly limitDrops = new LimitDrops();
+  /** Why the last OVER_LIMIT answer was given; countLimitDrop charges it. */
+  #lastRefusal: LimitRefusal = { refusedMetric: '', limit: 'max_series' };
 
   constructor(options: {
     claims: NameClaims;
@@ -155,7 +166,7 @@ export class SeriesStore {
     return reportCardinality(this.families, {
       seriesCount: this.#seriesCount,
       maxSeries: this.#maxSeries,
-      limitDrops: this.seriesLimitDrops,
+      limitDrops: this.limitDrops.report(),
     });
   }
 
@@ -174,8 +185,13 @@ export class SeriesStore {
     const ref = this.#resolve(definition);
     const refs = this.#refsOf(shard, generation);
     const kind = definition.id & 3;
-    refs.bySlot[kind][definition.id >>> 2] = ref;
+    refs.bySlot[kind][definition.id >>> 2] = ref === OVER_LIMIT ? this.#lastRefusal : ref;
     return ref;
+  }
+
+  /** Counts `samples` against the metric and limit of the last OVER_LIMIT lookup answered. */
+  countLimitDrop(samples: number): void {
+    this.limitDrops.count(this.#lastRefusal.refusedMetric, this.#lastRefusal.limit, samples);
   }
 
   /** The merged series for a name and labels, bound to no shard id (state-file restore). */
@@ -190,6 +206,10 @@ export class SeriesStore {
     if (refs == null || refs.generation !== generation) return undefined;
     const ref = refs.bySlot[id & 3][id >>> 2];
     if (ref === undefined || ref === REFUSED || ref === OVER_LIMIT) return ref;
+    if ('refusedMetric' in ref) {
+      this.#lastRefusal = ref;
+      return OVER_LIMIT;
+    }
     const series = isGaugeSource(ref) ? (ref.owner as MergedSeries) : ref;
     if (series.isExpired && !this.#revive(series)) return OVER_LIMIT;
     series.lastSeenMs = this.#nowMs;
@@ -199,7 +219,7 @@ export class SeriesStore {
     const sources = ref.owner.combination?.sources;
     if (sources === undefined) return undefined;
     if (ref.isExpired) {
-      if (this.#heldCount >= this.#maxSeries) return OVER_LIMIT;
+      if (this.#heldCount >= this.#maxSeries) return this.#refuse(series.metric, 'max_series');
       sources.set(ref.key, ref);
       ref.isExpired = false;
       this.#sourceCount++;
@@ -213,17 +233,27 @@ export class SeriesStore {
   }
 
   #revive(series: MergedSeries): boolean {
-    if (this.#isOverLimit(series.family, series.metric)) return false;
+    const limit = this.#isOverLimit(series.family, series.metric);
+    if (limit !== null) {
+      this.#refuse(series.metric, limit);
+      return false;
+    }
     (series.family.series as Map<string, MergedSeries>).set(series.key, series);
     series.isExpired = false;
     this.#seriesCount++;
     return true;
   }
 
-  #isOverLimit(family: { series: Map<string, unknown> }, metric: string): boolean {
-    if (this.#heldCount >= this.#maxSeries) return true;
+  /** Which limit creating one more series of `metric` would pass, or null. */
+  #isOverLimit(family: { series: Map<string, unknown> }, metric: string): SeriesLimitKind | null {
+    if (this.#heldCount >= this.#maxSeries) return 'max_series';
     const limit = this.#mapping.seriesLimits[metric];
-    return limit !== undefined && family.series.size >= limit;
+    return limit !== undefined && family.series.size >= limit ? 'metric_limit' : null;
+  }
+
+  #refuse(metric: string, limit: SeriesLimitKind): typeof OVER_LIMIT {
+    this.#lastRefusal = { refusedMetric: metric, limit };
+    return OVER_LIMIT;
   }
 
   #refsOf(shard: number, generation: number): ShardRefs {
@@ -251,7 +281,9 @@ export class SeriesStore {
   #resolve(definition: SeriesDefinition): SeriesRef {
     // At the bound not even a family is made: a flood of names would register one each.
     const { owner } = namesOfFamily(definition.kind, definition.name);
-    if (this.#heldCount >= this.#maxSeries && !this.families.has(owner)) return OVER_LIMIT;
+    if (this.#heldCount >= this.#maxSeries && !this.families.has(owner)) {
+      return this.#refuse(definition.name, 'max_series');
+    }
     const family = this.#familyFor(definition);
     if (family === null) return REFUSED;
     // A rule turned a histogram into a summary or back: the family keeps its first kind.
@@ -265,7 +297,8 @@ export class SeriesStore {
     }
     // Over a limit: the series is not created and its samples are dropped and counted; one
     // overflow series per metric would still hide which label exploded, so we chose to drop.
-    if (this.#isOverLimit(family, definition.name)) return OVER_LIMIT;
+    const limit = this.#isOverLimit(family, definition.name);
+    if (limit !== null) return this.#refuse(definition.name, limit);
 
     const tracked: Tracked = {
       key,
@@ -311,7 +344,7 @@ export class SeriesStore {
       existing.ttlMs = ttlMs;
       return existing;
     }
-    if (this.#heldCount >= this.#maxSeries) return OVER_LIMIT;
+    if (this.#heldCount >= this.#maxSeries) return this.#refuse(definition.name, 'max_series');
     const source: GaugeSource = {
       owner: series,
       key,
