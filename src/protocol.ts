@@ -279,6 +279,17 @@ export interface MergerNotice {
 export interface MappingUpdate {
   kind: 'mapping';
   mapping: MappingConfig;
+  /** Increases with every reload; echoed in MappingApplied. */
+  version: number;
+}
+
+/**
+ * Sent back by the merger when it has the new rules, and by a shard (on its control port)
+ * once it has started a fresh series table under them, so a reload can answer when both did.
+ */
+export interface MappingApplied {
+  kind: 'mapping-applied';
+  version: number;
 }
 
 /** A reload found the file bad: the old rules stay; the merger counts the failure. */
@@ -308,7 +319,7 @@ export type MergerInbound =
   | ReloadFailed
   | CardinalityRequest;
 export type MergerOutbound =
-  Exposition | MergerReady | MergerFailure | MergerNotice | CardinalityReport;
+  Exposition | MergerReady | MergerFailure | MergerNotice | CardinalityReport | MappingApplied;
 
 /** Tells the merger which port a (new generation of a) shard sends on. */
 export interface ShardAttach {

@@ -21,6 +21,8 @@ export interface MergerThreadOptions {
   maxSeries: number;
   mapping: MappingConfig;
   onExposition(exposition: Exposition): void;
+  /** The merger runs under mapping `version` (MappingApplied). */
+  onMappingApplied?(version: number): void;
   log: Logger;
 }
 
@@ -50,8 +52,10 @@ export class MergerThread {
   }
 
   /** New rules for limits and TTLs; null counts a reload that kept the old rules. */
-  replaceMapping(mapping: MappingConfig | null): void {
-    this.#send(mapping === null ? { kind: 'reload-failed' } : { kind: 'mapping', mapping });
+  replaceMapping(mapping: MappingConfig | null, version = 0): void {
+    this.#send(
+      mapping === null ? { kind: 'reload-failed' } : { kind: 'mapping', mapping, version },
+    );
   }
 
   #onCardinality(report: CardinalityReport): void {
@@ -74,6 +78,7 @@ export class MergerThread {
         if (message.kind === 'ready') resolve();
         else if (message.kind === 'exposition') options.onExposition(message);
         else if (message.kind === 'notice') options.log[message.level](message.fields, message.msg);
+        else if (message.kind === 'mapping-applied') options.onMappingApplied?.(message.version);
         else if (message.kind === 'cardinality') {
           if (thread !== null) thread.#onCardinality(message);
         } else reject(new Error(message.error.message));

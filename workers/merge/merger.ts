@@ -133,6 +133,7 @@ export class Merger {
       case 'mapping':
         this.#store.replaceMapping(message.mapping);
         this.#hasTtl = hasTtl(message.mapping);
+        this.#options.mainPort.postMessage({ kind: 'mapping-applied', version: message.version });
         this.#self.counter('configReloads').inc({ outcome: 'success' });
         break;
       case 'reload-failed':

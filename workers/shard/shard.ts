@@ -9,7 +9,7 @@ import {
   RecordKind,
   isSeqBefore,
 } from '../../src/ring/layout.js';
-import type { DeltaMessage, MappingUpdate, PushAck } from '../../src/protocol.js';
+import type { DeltaMessage, MappingApplied, MappingUpdate, PushAck } from '../../src/protocol.js';
 import { decodeGroupPush } from '../parse/group-push.js';
 import { decodePush } from '../parse/json-push.js';
 import { decodeOtlp } from '../parse/otlp.js';
@@ -61,6 +61,8 @@ export class Shard {
   readonly #faults: Int32Array;
   #epoch: number;
   #epochStartSeq: number;
+  /** Rules received and not yet acknowledged: that waits for the table restart. */
+  #unacknowledgedVersion: number | null = null;
 
   constructor(options: ShardOptions) {
     this.#options = options;
@@ -73,6 +75,7 @@ export class Shard {
     this.#epochStartSeq = this.#cutOf(options.startEpoch);
     options.controlPort?.on('message', (update: MappingUpdate) => {
       this.#state.replaceMapping(update.mapping);
+      this.#unacknowledgedVersion = update.version;
     });
   }
 
@@ -187,6 +190,15 @@ export class Shard {
     const message: DeltaMessage = { kind: 'delta', shard, epoch: this.#epoch, payload };
     mergerPort.postMessage(message, [payload.buffer]);
     Atomics.store(this.#unshipped, this.#options.shard, 0);
+    // takeDelta has started a fresh table under the new rules: every line from here uses them.
+    if (this.#unacknowledgedVersion !== null) {
+      const applied: MappingApplied = {
+        kind: 'mapping-applied',
+        version: this.#unacknowledgedVersion,
+      };
+      this.#options.controlPort?.postMessage(applied);
+      this.#unacknowledgedVersion = null;
+    }
 
     this.#epochStartSeq = this.#cutOf(this.#epoch + 1);
     this.#epoch++;
