@@ -73,6 +73,32 @@ export function expireSources(series: CombinedGauge, nowMs: number): number {
   return expired;
 }
 
+/**
+ * The source `wanted` names within `series`, made when new (`hasRoom` says whether one more
+ * fits under --max-series); null when it does not fit. Sets up the combination on first use.
+ */
+export function sourceFor(
+  series: CombinedGauge,
+  wanted: GaugeSourceKey,
+  ttlMs: number,
+  nowMs: number,
+  hasRoom: boolean,
+): { source: GaugeSource; isNew: boolean } | null {
+  series.combination ??= { rule: wanted.rule, sources: new Map() };
+  series.combination.rule = wanted.rule;
+  const sources = series.combination.sources;
+  const key = wanted.dropped.join('\u0000');
+  const existing = sources.get(key);
+  if (existing !== undefined) {
+    existing.ttlMs = ttlMs;
+    return { source: existing, isNew: false };
+  }
+  if (!hasRoom) return null;
+  const source = { owner: series, key, value: 0, lastSeenMs: nowMs, ttlMs, isExpired: false };
+  sources.set(key, source);
+  return { source, isNew: true };
+}
+
 /** Drops every source of a series (it expired, or its rule became `last`); returns how many. */
 export function clearSources(series: CombinedGauge): number {
   const sources = series.combination?.sources;

@@ -1,34 +1,32 @@
 import {
   EMPTY_MAPPING,
   SeriesKind,
-  TABLES_PER_GENERATION,
   type MappingConfig,
   type SeriesDefinition,
 } from '../../src/protocol.js';
 import { reportCardinality, type CardinalityJson } from './cardinality.js';
 import {
-  CounterFamily,
   GaugeFamily,
   HistogramFamily,
-  type Family,
   type HistogramSeries,
-  type Labels,
   type RegistryView,
   type ScalarSeries,
 } from './families.js';
+import { createFamily, toLabels, type StoreFamily } from './family-factory.js';
 import {
   clearSources,
   expireSources,
   isGaugeSource,
+  sourceFor,
   type CombinedGauge,
   type GaugeSource,
 } from './gauge-sources.js';
-import { NameClaims, counterBaseName, namesOfFamily } from './name-claims.js';
+import { NameClaims, namesOfFamily } from './name-claims.js';
 import { LimitDrops, type SeriesLimitKind } from './limit-drops.js';
+import { ShardIdTables } from './shard-id-tables.js';
 import { SummaryFamily, type SummarySeries } from './summary-family.js';
 
-/** Every kind of family the store holds. */
-export type StoreFamily = Family<ScalarSeries> | Family<HistogramSeries> | Family<SummarySeries>;
+export type { StoreFamily };
 
 /** What the store keeps beside each series: for TTL, limits and revival after expiry. */
 interface Tracked {
@@ -58,26 +56,9 @@ interface LimitRefusal {
   limit: SeriesLimitKind;
 }
 
-interface ShardRefs {
-  generation: number;
-  /**
-   * bySlot[kind][slot]: ids are slot * 4 + kind, so each kind indexes densely. An id a limit
-   * refused holds which metric and limit, so its samples are counted against them.
-   */
-  bySlot: Array<Array<SeriesRef | LimitRefusal>>;
-  /**
-   * The generation before, kept for one more: a shard starts a fresh table on every reload
-   * and under a name flood, and a late delta of the old table must still find its series.
-   */
-  previous: ShardRefs | null;
-}
-
 export interface FamilyRegistrar {
   register(views: { text: RegistryView; openmetrics: RegistryView }): void;
 }
-
-const SERVICE_CHECK_HELP =
-  'DogStatsD service check status: 0 ok, 1 warning, 2 critical, 3 unknown.';
 
 /**
  * The merged series of everything pushed, grouped into families, and the per-shard tables
@@ -88,7 +69,8 @@ export class SeriesStore {
   readonly setFamilies = new Set<GaugeFamily>();
   readonly summaryFamilies = new Set<SummaryFamily>();
   readonly claims: NameClaims;
-  readonly #refs = new Map<number, ShardRefs>();
+  /** An id a limit refused holds which metric and limit, to charge its samples to them. */
+  readonly #refs = new ShardIdTables<SeriesRef | LimitRefusal>();
   readonly #histogramBuckets: readonly number[];
   readonly #registrar: FamilyRegistrar;
   readonly #maxSeries: number;
@@ -183,9 +165,7 @@ export class SeriesStore {
   /** Resolves a definition a shard sent. Call in stream order (by firstOrder) per epoch. */
   define(shard: number, generation: number, definition: SeriesDefinition): SeriesRef {
     const ref = this.#resolve(definition);
-    const refs = this.#refsOf(shard, generation);
-    const kind = definition.id & 3;
-    refs.bySlot[kind][definition.id >>> 2] = ref === OVER_LIMIT ? this.#lastRefusal : ref;
+    this.#refs.set(shard, generation, definition.id, ref === OVER_LIMIT ? this.#lastRefusal : ref);
     return ref;
   }
 
@@ -201,10 +181,7 @@ export class SeriesStore {
 
   /** The series a shard's id feeds; undefined when the id was never defined. */
   lookup(shard: number, generation: number, id: number): SeriesRef | undefined {
-    const current = this.#refs.get(shard);
-    const refs = current?.generation === generation ? current : current?.previous;
-    if (refs == null || refs.generation !== generation) return undefined;
-    const ref = refs.bySlot[id & 3][id >>> 2];
+    const ref = this.#refs.get(shard, generation, id);
     if (ref === undefined || ref === REFUSED || ref === OVER_LIMIT) return ref;
     if ('refusedMetric' in ref) {
       this.#lastRefusal = ref;
@@ -254,28 +231,6 @@ export class SeriesStore {
   #refuse(metric: string, limit: SeriesLimitKind): typeof OVER_LIMIT {
     this.#lastRefusal = { refusedMetric: metric, limit };
     return OVER_LIMIT;
-  }
-
-  #refsOf(shard: number, generation: number): ShardRefs {
-    let refs = this.#refs.get(shard);
-    // A new generation of a shard numbers its series from scratch. A late delta of a
-    // replaced generation must not wipe its successor's table: it goes to the previous
-    // table when that is its own, else nowhere.
-    if (refs !== undefined && generation < refs.generation) {
-      if (refs.previous?.generation === generation) return refs.previous;
-      return { generation, bySlot: [[], [], [], []], previous: null };
-    }
-    if (refs === undefined || refs.generation !== generation) {
-      // Only a table restart keeps the table before; a failed worker's ids go nowhere.
-      const isSameWorker =
-        refs !== undefined &&
-        Math.floor(refs.generation / TABLES_PER_GENERATION) ===
-          Math.floor(generation / TABLES_PER_GENERATION);
-      if (refs !== undefined) refs.previous = null;
-      refs = { generation, bySlot: [[], [], [], []], previous: isSameWorker ? refs! : null };
-      this.#refs.set(shard, refs);
-    }
-    return refs;
   }
 
   #resolve(definition: SeriesDefinition): SeriesRef {
@@ -334,50 +289,23 @@ export class SeriesStore {
       }
       return series;
     }
-
-    series.combination ??= { rule: wanted.rule, sources: new Map() };
-    series.combination.rule = wanted.rule;
-    const sources = series.combination.sources;
-    const key = wanted.dropped.join('\u0000');
-    const existing = sources.get(key);
-    if (existing !== undefined) {
-      existing.ttlMs = ttlMs;
-      return existing;
-    }
-    if (this.#heldCount >= this.#maxSeries) return this.#refuse(definition.name, 'max_series');
-    const source: GaugeSource = {
-      owner: series,
-      key,
-      value: 0,
-      lastSeenMs: this.#nowMs,
-      ttlMs,
-      isExpired: false,
-    };
-    sources.set(key, source);
-    this.#sourceCount++;
-    return source;
+    const hasRoom = this.#heldCount < this.#maxSeries;
+    const found = sourceFor(series, wanted, ttlMs, this.#nowMs, hasRoom);
+    if (found === null) return this.#refuse(definition.name, 'max_series');
+    if (found.isNew) this.#sourceCount++;
+    return found.source;
   }
 
   #familyFor(definition: SeriesDefinition): StoreFamily | null {
-    const { kind, name, buckets, summary } = definition;
+    const { kind, name } = definition;
     const { owner, names } = namesOfFamily(kind, name);
     const existing = this.families.get(owner);
     if (existing !== undefined) return existing;
     if (!this.claims.claim(owner, names)) return null;
 
-    const help =
-      name === 'service_check_status' ? SERVICE_CHECK_HELP : `StatsD ${kindName(kind)} ${name}`;
-    let family: StoreFamily;
-    if (kind === SeriesKind.Counter) family = new CounterFamily(counterBaseName(name), help);
-    else if (kind === SeriesKind.Histogram && summary !== undefined) {
-      family = new SummaryFamily(name, help, summary);
-      this.summaryFamilies.add(family as SummaryFamily);
-    } else if (kind === SeriesKind.Histogram) {
-      family = new HistogramFamily(name, help, buckets ?? this.#histogramBuckets);
-    } else {
-      family = new GaugeFamily(name, help);
-      if (kind === SeriesKind.Set) this.setFamilies.add(family as GaugeFamily);
-    }
+    const family = createFamily(definition, this.#histogramBuckets);
+    if (family instanceof SummaryFamily) this.summaryFamilies.add(family);
+    if (kind === SeriesKind.Set) this.setFamilies.add(family as GaugeFamily);
     this.families.set(owner, family);
     this.#registrar.register({
       text: family.view('text'),
@@ -385,13 +313,6 @@ export class SeriesStore {
     });
     return family;
   }
-}
-
-function toLabels(flat: readonly string[]): Labels {
-  // No prototype: a label named `__proto__` or `constructor` is just a key here.
-  const labels: Labels = Object.create(null);
-  for (let i = 0; i < flat.length; i += 2) labels[flat[i]] = flat[i + 1];
-  return labels;
 }
 
 function resetValues(series: MergedSeries): void {
@@ -407,8 +328,4 @@ function resetValues(series: MergedSeries): void {
   } else {
     series.value = 0;
   }
-}
-
-function kindName(kind: SeriesKind): string {
-  return ['counter', 'gauge', 'timer/histogram', 'set'][kind];
 }
