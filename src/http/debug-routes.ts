@@ -20,10 +20,13 @@ export function createReloadRoute(
   reload: () => Promise<ReloadOutcome>,
 ): (exchange: HttpExchange) => void {
   return (exchange) => {
-    void reload().then((outcome) => {
-      const headers = { 'content-type': 'text/plain' };
-      if (outcome.isReloaded) exchange.respond(200, headers, 'reloaded\n');
-      else exchange.respond(outcome.status, headers, `${outcome.reason}\n`);
-    });
+    const headers = { 'content-type': 'text/plain' };
+    void reload().then(
+      (outcome) => {
+        if (outcome.isReloaded) exchange.respond(200, headers, 'reloaded\n');
+        else exchange.respond(outcome.status, headers, `${outcome.reason}\n`);
+      },
+      (err: unknown) => exchange.respond(500, headers, `${(err as Error).message}\n`),
+    );
   };
 }

@@ -254,6 +254,10 @@ export class SeriesStore {
     // overflow series per metric would still hide which label exploded, so we chose to drop.
     const limit = this.#isOverLimit(family, definition.name);
     if (limit !== null) return this.#refuse(definition.name, limit);
+    // A combined gauge needs room for its first source too, or it would show 0 with none.
+    if (definition.gaugeSource !== undefined && this.#heldCount + 2 > this.#maxSeries) {
+      return this.#refuse(definition.name, 'max_series');
+    }
 
     const tracked: Tracked = {
       key,

@@ -150,6 +150,15 @@ describe('combined gauges', () => {
     expect([store.seriesCount, store.sourceCount]).toEqual([1, 2]);
   });
 
+  it('refuses a new combined gauge when there is no room for its first source as well', () => {
+    const { store } = createMergedStore([], { maxSeries: 2 });
+    store.define(0, 0, definition(SeriesKind.Counter, 0, 'other', 0));
+
+    expect(store.define(0, 0, source(0, 'a', 'sum'))).toBe(OVER_LIMIT);
+    expect([store.seriesCount, store.sourceCount]).toEqual([1, 0]);
+    expect(store.families.get('gauge:queue')?.series.size ?? 0).toBe(0);
+  });
+
   it('stops combining when a definition without a source says the rule became last', () => {
     const { store } = createMergedStore([], { mapping: EMPTY_MAPPING });
     foldTwoEpochs(store, 'sum');
