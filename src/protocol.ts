@@ -118,11 +118,14 @@ export interface ShardDelta {
   /** Histograms whose mapping chose other bounds: one block of rows per distinct bound list. */
   customHistograms: Array<{ upperBounds: number[]; stride: number; rows: Float64Array }>;
   /**
-   * Observations of summary series this epoch, absent when there were none. `hdr` is an HDR
-   * histogram in its compressed base64 encoding, of values in millionths of the exposed
-   * unit; sum and count are weighted by 1 / sample rate, samples is not.
+   * Observations of summary series this epoch, absent when there were none. `buckets` holds
+   * (value, count) pairs, one per non-empty HDR bucket, ascending, value being the bucket's
+   * lowest in millionths of the exposed unit (workers/shard/summary-buckets.ts); sum and
+   * count are weighted by 1 / sample rate, samples is not.
    */
-  summaries?: Array<[id: number, samples: number, sum: number, count: number, hdr: string]>;
+  summaries?: Array<
+    [id: number, samples: number, sum: number, count: number, buckets: Float64Array]
+  >;
   /** Set members seen this epoch, per id, and how many samples named them. */
   sets: Array<[id: number, samples: number, members: string[]]>;
   /**

@@ -13,8 +13,8 @@ export const SUMMARY_OPTIONS: SummaryOptions = {
   significantDigits: 3,
 };
 
-/** The HDR encoding a shard would ship for these observations (workers/shard/summary.ts). */
-export function encodedObservations(values: readonly number[]): string {
+/** The bucket pairs a shard would ship for these observations (workers/shard/summary.ts). */
+export function encodedObservations(values: readonly number[]): Float64Array {
   const store = new SummaryStore();
   for (const value of values) store.observe(0, value, 1, SUMMARY_OPTIONS);
   return store.drain()![0][4];

@@ -1,22 +1,23 @@
-import * as hdr from 'hdr-histogram-js';
 import { SUMMARY_VALUE_SCALE, type ShardDelta, type SummaryOptions } from '../../src/protocol.js';
+import { BucketCounts } from './bucket-counts.js';
+import { bucketsFor, type SummaryBuckets } from './summary-buckets.js';
 
 /**
  * Observations of summary series during one epoch. Quantiles cannot be added up from
- * buckets, so each series keeps its values in an HDR histogram (relative precision set by
- * the rule's `error`), which the merger merges into its sliding window. Emptied per delta.
+ * buckets, so each series counts its values per HDR bucket (relative precision set by the
+ * rule's `error`), only the buckets it used; the merger adds them into its sliding window.
+ * Emptied per delta.
  */
 interface EpochSummary {
   samples: number;
   sum: number;
   count: number;
-  histogram: hdr.Histogram;
+  buckets: SummaryBuckets;
+  counts: BucketCounts;
 }
 
-// hdr-histogram-js resizes up to here; larger values are clamped so recording cannot throw.
+// Larger values are clamped, so a bucket index stays a small exact integer.
 const MAX_RECORDED = Number.MAX_SAFE_INTEGER / 4;
-// Level 1 deflate: the encoding crosses a thread, not a network; speed matters more.
-const COMPRESSION_LEVEL = 1;
 
 export class SummaryStore {
   #byId = new Map<number, EpochSummary>();
@@ -25,29 +26,37 @@ export class SummaryStore {
   observe(id: number, value: number, weight: number, options: SummaryOptions): void {
     let summary = this.#byId.get(id);
     if (summary === undefined) {
-      const histogram = hdr.build({
-        numberOfSignificantValueDigits: options.significantDigits as 1 | 2 | 3 | 4,
-      });
-      summary = { samples: 0, sum: 0, count: 0, histogram };
+      const buckets = bucketsFor(options.significantDigits);
+      summary = { samples: 0, sum: 0, count: 0, buckets, counts: new BucketCounts() };
       this.#byId.set(id, summary);
     }
     summary.samples++;
     summary.sum += value * weight;
     summary.count += weight;
-    // LIMITATION: an HDR histogram holds no negative values; a negative observation enters
+    // LIMITATION: HDR buckets hold no negative values; a negative observation enters
     // _sum and _count, and the quantiles as 0.
     const scaled = Math.min(MAX_RECORDED, Math.max(0, Math.round(value * SUMMARY_VALUE_SCALE)));
-    summary.histogram.recordValueWithCount(scaled, Math.max(1, Math.round(weight)));
+    summary.counts.add(summary.buckets.indexOf(scaled), Math.max(1, Math.round(weight)));
   }
 
   drain(): ShardDelta['summaries'] {
     if (this.#byId.size === 0) return undefined;
     const rows: NonNullable<ShardDelta['summaries']> = [];
     for (const [id, summary] of this.#byId) {
-      const encoded = hdr.encodeIntoCompressedBase64(summary.histogram, COMPRESSION_LEVEL);
-      rows.push([id, summary.samples, summary.sum, summary.count, encoded]);
+      rows.push([id, summary.samples, summary.sum, summary.count, encodeBuckets(summary)]);
     }
     this.#byId = new Map();
     return rows;
   }
+}
+
+/** (lowest value, count) pairs ascending, as summary-buckets.ts describes the wire. */
+function encodeBuckets({ buckets, counts }: EpochSummary): Float64Array {
+  const pairs = new Float64Array(counts.size * 2);
+  let at = 0;
+  counts.forEach((index, count) => {
+    pairs[at++] = buckets.lowestValueAt(index);
+    pairs[at++] = count;
+  });
+  return pairs;
 }

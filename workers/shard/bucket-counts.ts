@@ -1,0 +1,91 @@
+/**
+ * Counts per HDR bucket index, for one series during one epoch, in one of two layouts:
+ *  - sparse (a Map of the non-empty buckets): where every series starts, so a series seen a
+ *    few times costs a few entries whatever the spread of its values;
+ *  - dense (one array over the span of indexes seen): taken once the buckets fill enough of
+ *    their span that the array is no bigger than the Map, as a busy series' do; cheaper to
+ *    count into. It grows by doubling; past MAX_DENSE_SPAN the series goes back to sparse
+ *    for the rest of the epoch, so an outlier far away cannot make the array huge.
+ */
+const MAX_DENSE_SPAN = 8192;
+const MIN_DENSE_BUCKETS = 64;
+// A Map entry costs about three array slots of 8 bytes, plus its hash table.
+const MAX_DENSE_SLOTS_PER_BUCKET = 4;
+
+export class BucketCounts {
+  #sparse: Map<number, number> | null = new Map();
+  #hasLeftDense = false;
+  #low = Infinity;
+  #high = -Infinity;
+  #base = 0;
+  #dense = new Float64Array(0);
+
+  add(index: number, count: number): void {
+    const sparse = this.#sparse;
+    if (sparse === null) {
+      const at = index - this.#base;
+      if (at >= 0 && at < this.#dense.length) this.#dense[at] += count;
+      else this.#addOutside(index, count);
+      return;
+    }
+    sparse.set(index, (sparse.get(index) ?? 0) + count);
+    if (index < this.#low) this.#low = index;
+    if (index > this.#high) this.#high = index;
+    if (sparse.size >= MIN_DENSE_BUCKETS && !this.#hasLeftDense) this.#considerDense(sparse);
+  }
+
+  /** Visits the non-empty buckets in ascending order of index. */
+  forEach(visit: (index: number, count: number) => void): void {
+    const sparse = this.#sparse;
+    if (sparse !== null) {
+      for (const index of Int32Array.from(sparse.keys()).sort()) visit(index, sparse.get(index)!);
+      return;
+    }
+    const dense = this.#dense;
+    for (let at = 0; at < dense.length; at++) {
+      if (dense[at] !== 0) visit(this.#base + at, dense[at]);
+    }
+  }
+
+  /** Counts non-empty buckets. */
+  get size(): number {
+    if (this.#sparse !== null) return this.#sparse.size;
+    let size = 0;
+    for (const count of this.#dense) if (count !== 0) size++;
+    return size;
+  }
+
+  #considerDense(sparse: Map<number, number>): void {
+    const span = this.#high - this.#low + 1;
+    if (span > MAX_DENSE_SPAN || span > sparse.size * MAX_DENSE_SLOTS_PER_BUCKET) return;
+    this.#base = this.#low;
+    this.#dense = new Float64Array(span);
+    for (const [index, count] of sparse) this.#dense[index - this.#base] = count;
+    this.#sparse = null;
+  }
+
+  /** Dense, and `index` is outside the array: grow it, or go back to sparse for good. */
+  #addOutside(index: number, count: number): void {
+    const old = this.#dense;
+    const low = Math.min(index, this.#base);
+    const high = Math.max(index + 1, this.#base + old.length);
+    if (high - low > MAX_DENSE_SPAN) {
+      const sparse = new Map<number, number>();
+      for (let at = 0; at < old.length; at++)
+        if (old[at] !== 0) sparse.set(this.#base + at, old[at]);
+      sparse.set(index, count);
+      this.#sparse = sparse;
+      this.#hasLeftDense = true;
+      this.#dense = new Float64Array(0);
+      return;
+    }
+    const length = Math.min(MAX_DENSE_SPAN, Math.max(high - low, old.length * 2));
+    // Grow towards the side that needed it, so a run of rising values copies rarely.
+    const base = index < this.#base ? high - length : low;
+    const dense = new Float64Array(length);
+    dense.set(old, this.#base - base);
+    dense[index - base] += count;
+    this.#base = base;
+    this.#dense = dense;
+  }
+}
