@@ -98,6 +98,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
     maxWaitEpochs: maxWaitEpochs(config.flushIntervalMs),
     stateFile: config.stateFile,
     maxSeries: config.maxSeries,
+    maxSummarySeries: config.maxSummarySeries,
     mapping,
     onExposition: (exposition) => {
       cache.accept(exposition);

@@ -19,6 +19,7 @@ export interface MergerThreadOptions {
   /** --state-file, or null. */
   stateFile: string | null;
   maxSeries: number;
+  maxSummarySeries: number;
   mapping: MappingConfig;
   onExposition(exposition: Exposition): void;
   /** The merger runs under mapping `version` (MappingApplied). */
@@ -93,6 +94,7 @@ export class MergerThread {
         maxWaitEpochs: options.maxWaitEpochs,
         stateFile: options.stateFile,
         maxSeries: options.maxSeries,
+        maxSummarySeries: options.maxSummarySeries,
         mapping: options.mapping,
       },
       { transferList: [port2] as never },

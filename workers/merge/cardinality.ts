@@ -6,6 +6,9 @@ export interface CardinalityJson {
   seriesCount: number;
   /** null when unbounded. */
   maxSeries: number | null;
+  /** Summary series, part of seriesCount, and their own bound (null when unbounded). */
+  summarySeriesCount: number;
+  maxSummarySeries: number | null;
   /** Samples dropped since start because a new series would have passed a limit. */
   seriesLimitDroppedSamples: number;
   /** The same samples by limit, and by metric with the limit that refused them. */
@@ -26,7 +29,13 @@ const MAX_LABELS = 5;
 /** Metrics by series count and, for each, the label names with the most distinct values. */
 export function reportCardinality(
   families: ReadonlyMap<string, Family<{ labels: Labels }>>,
-  totals: { seriesCount: number; maxSeries: number; limitDrops: LimitDropsJson },
+  totals: {
+    seriesCount: number;
+    maxSeries: number;
+    summarySeriesCount: number;
+    maxSummarySeries: number;
+    limitDrops: LimitDropsJson;
+  },
 ): CardinalityJson {
   const largest = [...families.values()]
     .filter((family) => family.series.size > 0)
@@ -52,6 +61,8 @@ export function reportCardinality(
   return {
     seriesCount: totals.seriesCount,
     maxSeries: Number.isFinite(totals.maxSeries) ? totals.maxSeries : null,
+    summarySeriesCount: totals.summarySeriesCount,
+    maxSummarySeries: Number.isFinite(totals.maxSummarySeries) ? totals.maxSummarySeries : null,
     seriesLimitDroppedSamples: Object.values(totals.limitDrops.byLimit).reduce((a, b) => a + b, 0),
     seriesLimitDrops: totals.limitDrops,
     metrics,

@@ -8,19 +8,22 @@ import {
 import type { GaugeFamily, HistogramSeries, ScalarSeries } from './families.js';
 import { replayGauge, type GaugeContribution } from './gauge-replay.js';
 import { combineSources, isGaugeSource, type CombinedGauge } from './gauge-sources.js';
+import type { SeriesLimitKind } from './limit-drops.js';
 import { OVER_LIMIT, REFUSED, type SeriesRef, type SeriesStore } from './series-store.js';
 import type { SummarySeries } from './summary-family.js';
 
 export interface FoldOutcome {
   /** Samples whose series lost a type conflict. */
   typeConflictSamples: number;
-  /** Samples whose series a series limit kept from being created. */
+  /** Samples whose series --max-series or a metric's limit kept from being created. */
   seriesLimitSamples: number;
+  /** Samples whose summary series --max-summary-series kept from being created. */
+  summaryLimitSamples: number;
 }
 
 /** The outcome while folding: refused samples are charged to their metric as they come. */
 interface FoldState extends FoldOutcome {
-  countLimitDrop(samples: number): void;
+  countLimitDrop(samples: number): SeriesLimitKind;
 }
 
 /**
@@ -38,6 +41,7 @@ export function foldEpoch(
   const outcome: FoldState = {
     typeConflictSamples: 0,
     seriesLimitSamples: 0,
+    summaryLimitSamples: 0,
     countLimitDrop: (samples) => store.countLimitDrop(samples),
   };
   defineInStreamOrder(store, deltas);
@@ -71,6 +75,7 @@ export function foldEpoch(
   return {
     typeConflictSamples: outcome.typeConflictSamples,
     seriesLimitSamples: outcome.seriesLimitSamples,
+    summaryLimitSamples: outcome.summaryLimitSamples,
   };
 }
 
@@ -95,8 +100,9 @@ function isRefused(series: SeriesRef | undefined, samples: number, outcome: Fold
   if (series === undefined) return true;
   if (series === REFUSED) outcome.typeConflictSamples += samples;
   else if (series === OVER_LIMIT) {
-    outcome.seriesLimitSamples += samples;
-    outcome.countLimitDrop(samples);
+    if (outcome.countLimitDrop(samples) === 'max_summary_series') {
+      outcome.summaryLimitSamples += samples;
+    } else outcome.seriesLimitSamples += samples;
   } else return false;
   return true;
 }

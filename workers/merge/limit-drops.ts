@@ -3,10 +3,11 @@
  * for /debug/cardinality. Three limits refuse series:
  *  - max_series:    the daemon's --max-series, over every metric (hidden gauge sources too);
  *  - metric_limit:  the metric's own `catalyst.series_limits` entry;
+ *  - max_summary_series: the daemon's --max-summary-series, over summary series only;
  *  - worker_spellings: a worker's per-interval budget of new raw names, counted before any
  *    mapping, so it has no metric name.
  */
-export type SeriesLimitKind = 'max_series' | 'metric_limit';
+export type SeriesLimitKind = 'max_series' | 'metric_limit' | 'max_summary_series';
 
 export interface LimitDropsJson {
   /** Totals since start, by limit. */
@@ -29,11 +30,16 @@ interface Tally {
 
 export class LimitDrops {
   readonly #tallies = new Map<string, Tally>();
-  readonly #byLimit = { max_series: 0, metric_limit: 0, worker_spellings: 0 };
+  readonly #byLimit = {
+    max_series: 0,
+    metric_limit: 0,
+    max_summary_series: 0,
+    worker_spellings: 0,
+  };
   #otherMetrics = 0;
 
   get total(): number {
-    return this.#byLimit.max_series + this.#byLimit.metric_limit + this.#byLimit.worker_spellings;
+    return Object.values(this.#byLimit).reduce((total, samples) => total + samples, 0);
   }
 
   count(metric: string, limit: SeriesLimitKind, samples: number): void {

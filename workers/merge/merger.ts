@@ -37,6 +37,8 @@ export interface MergerOptions {
   stateFile?: string | null;
   /** --max-series: series over all metrics; absent means unbounded. */
   maxSeries?: number;
+  /** --max-summary-series: summary series; absent means unbounded. */
+  maxSummarySeries?: number;
   mapping?: MappingConfig;
   /** Wall clock for TTLs; injected by tests. */
   now?: () => number;
@@ -97,6 +99,7 @@ export class Merger {
     this.#store = new SeriesStore({
       claims,
       maxSeries: options.maxSeries,
+      maxSummarySeries: options.maxSummarySeries,
       mapping: options.mapping,
       histogramBuckets: options.histogramBuckets,
       registrar,
@@ -252,6 +255,11 @@ export class Merger {
       this.#self
         .counter('samplesDropped')
         .inc({ reason: 'series_limit' }, outcome.seriesLimitSamples);
+    }
+    if (outcome.summaryLimitSamples > 0) {
+      this.#self
+        .counter('samplesDropped')
+        .inc({ reason: 'summary_limit' }, outcome.summaryLimitSamples);
     }
     this.#self.histogram('mergeDuration').observe((performance.now() - started) / 1000);
   }

@@ -74,8 +74,11 @@ export class SeriesStore {
   readonly #histogramBuckets: readonly number[];
   readonly #registrar: FamilyRegistrar;
   readonly #maxSeries: number;
+  readonly #maxSummarySeries: number;
   #mapping: MappingConfig;
   #seriesCount = 0;
+  /** Summary series held, part of #seriesCount; bounded on their own: each costs kBs. */
+  #summaryCount = 0;
   /** Sources of combined gauges held; they count against --max-series with the series. */
   #sourceCount = 0;
   /** Set by beginFold: the time every series a delta touches is marked as seen at. */
@@ -91,17 +94,24 @@ export class SeriesStore {
     registrar: FamilyRegistrar;
     /** Series over all metrics; Infinity when unbounded (tests). */
     maxSeries?: number;
+    /** Summary series; Infinity when unbounded (tests). */
+    maxSummarySeries?: number;
     mapping?: MappingConfig;
   }) {
     this.claims = options.claims;
     this.#histogramBuckets = options.histogramBuckets;
     this.#registrar = options.registrar;
     this.#maxSeries = options.maxSeries ?? Infinity;
+    this.#maxSummarySeries = options.maxSummarySeries ?? Infinity;
     this.#mapping = options.mapping ?? EMPTY_MAPPING;
   }
 
   get seriesCount(): number {
     return this.#seriesCount;
+  }
+
+  get summarySeriesCount(): number {
+    return this.#summaryCount;
   }
 
   /** Hidden source series of combined gauges (gauge-sources.ts). */
@@ -138,6 +148,7 @@ export class SeriesStore {
         if ('value' in series) this.#sourceCount -= clearSources(series);
         resetValues(series);
         this.#seriesCount--;
+        if ('window' in series) this.#summaryCount--;
         expired++;
       }
     }
@@ -148,6 +159,8 @@ export class SeriesStore {
     return reportCardinality(this.families, {
       seriesCount: this.#seriesCount,
       maxSeries: this.#maxSeries,
+      summarySeriesCount: this.#summaryCount,
+      maxSummarySeries: this.#maxSummarySeries,
       limitDrops: this.limitDrops.report(),
     });
   }
@@ -169,9 +182,13 @@ export class SeriesStore {
     return ref;
   }
 
-  /** Counts `samples` against the metric and limit of the last OVER_LIMIT lookup answered. */
-  countLimitDrop(samples: number): void {
+  /**
+   * Counts `samples` against the metric and limit of the last OVER_LIMIT lookup answered.
+   * Returns that limit.
+   */
+  countLimitDrop(samples: number): SeriesLimitKind {
     this.limitDrops.count(this.#lastRefusal.refusedMetric, this.#lastRefusal.limit, samples);
+    return this.#lastRefusal.limit;
   }
 
   /** The merged series for a name and labels, bound to no shard id (state-file restore). */
@@ -218,12 +235,15 @@ export class SeriesStore {
     (series.family.series as Map<string, MergedSeries>).set(series.key, series);
     series.isExpired = false;
     this.#seriesCount++;
+    if ('window' in series) this.#summaryCount++;
     return true;
   }
 
   /** Which limit creating one more series of `metric` would pass, or null. */
-  #isOverLimit(family: { series: Map<string, unknown> }, metric: string): SeriesLimitKind | null {
+  #isOverLimit(family: StoreFamily, metric: string): SeriesLimitKind | null {
     if (this.#heldCount >= this.#maxSeries) return 'max_series';
+    const isSummary = family instanceof SummaryFamily;
+    if (isSummary && this.#summaryCount >= this.#maxSummarySeries) return 'max_summary_series';
     const limit = this.#mapping.seriesLimits[metric];
     return limit !== undefined && family.series.size >= limit ? 'metric_limit' : null;
   }
@@ -238,6 +258,10 @@ export class SeriesStore {
     const { owner } = namesOfFamily(definition.kind, definition.name);
     if (this.#heldCount >= this.#maxSeries && !this.families.has(owner)) {
       return this.#refuse(definition.name, 'max_series');
+    }
+    const isSummaryFull = this.#summaryCount >= this.#maxSummarySeries;
+    if (isSummaryFull && definition.summary !== undefined && !this.families.has(owner)) {
+      return this.#refuse(definition.name, 'max_summary_series');
     }
     const family = this.#familyFor(definition);
     if (family === null) return REFUSED;
@@ -276,6 +300,7 @@ export class SeriesStore {
     } else series = { labels, value: 0, ...tracked };
     (family.series as Map<string, MergedSeries>).set(key, series);
     this.#seriesCount++;
+    if (family instanceof SummaryFamily) this.#summaryCount++;
     return this.#sourceOf(series, definition, ttlMs);
   }
 

@@ -14,9 +14,11 @@ describe('reportCardinality', () => {
     expect(store.cardinality()).toEqual({
       seriesCount: 4,
       maxSeries: 100,
+      summarySeriesCount: 0,
+      maxSummarySeries: null,
       seriesLimitDroppedSamples: 0,
       seriesLimitDrops: {
-        byLimit: { max_series: 0, metric_limit: 0, worker_spellings: 0 },
+        byLimit: { max_series: 0, metric_limit: 0, max_summary_series: 0, worker_spellings: 0 },
         byMetric: [],
         otherMetrics: 0,
       },
@@ -74,7 +76,7 @@ describe('reportCardinality', () => {
     const report = store.cardinality();
     expect(report.seriesLimitDroppedSamples).toBe(17);
     expect(report.seriesLimitDrops).toEqual({
-      byLimit: { max_series: 5, metric_limit: 5, worker_spellings: 7 },
+      byLimit: { max_series: 5, metric_limit: 5, max_summary_series: 0, worker_spellings: 7 },
       byMetric: [
         { metric: 'hits', limit: 'metric_limit', droppedSamples: 5 },
         { metric: 'late', limit: 'max_series', droppedSamples: 5 },
