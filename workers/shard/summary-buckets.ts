@@ -26,8 +26,17 @@ export class SummaryBuckets {
     return this.#reference.countsArrayIndex(value) | 0;
   }
 
+  /** hdr-histogram-js's valueFromIndex, in integer steps (a test holds them equal). */
   lowestValueAt(index: number): number {
-    return this.#reference.valueFromIndex(index);
+    const reference = this.#reference;
+    const half = reference.subBucketHalfCount;
+    let bucket = Math.floor(index / half) - 1;
+    let subBucket = (index % half) + half;
+    if (bucket < 0) {
+      subBucket -= half;
+      bucket = 0;
+    }
+    return subBucket * 2 ** (bucket + reference.unitMagnitude);
   }
 
   highestValueAt(index: number): number {
