@@ -2,15 +2,17 @@
  * Counts per HDR bucket index, for one series during one epoch, in one of two layouts:
  *  - sparse (a Map of the non-empty buckets): where every series starts, so a series seen a
  *    few times costs a few entries whatever the spread of its values;
- *  - dense (one array over the span of indexes seen): taken once the buckets fill enough of
- *    their span that the array is no bigger than the Map, as a busy series' do; cheaper to
- *    count into. It grows by doubling; past MAX_DENSE_SPAN the series goes back to sparse
- *    for the rest of the epoch, so an outlier far away cannot make the array huge.
+ *  - dense (one Uint32Array over the span of indexes seen): taken once the buckets fill
+ *    enough of their span that the array is no bigger than the Map, as a busy series' do;
+ *    cheaper to count into. It grows by doubling; past MAX_DENSE_SPAN (64 kB), or a count
+ *    past 2^32 - 1, the series goes back to sparse for the rest of the epoch, so an outlier
+ *    far away cannot make the array huge. Counts are whole (weights are rounded).
  */
-const MAX_DENSE_SPAN = 8192;
+const MAX_DENSE_SPAN = 16_384;
+const MAX_DENSE_COUNT = 0xffffffff;
 const MIN_DENSE_BUCKETS = 64;
-// A Map entry costs about three array slots of 8 bytes, plus its hash table.
-const MAX_DENSE_SLOTS_PER_BUCKET = 4;
+// A Map entry costs about 30 bytes with its share of the hash table; a slot, 4.
+const MAX_DENSE_SLOTS_PER_BUCKET = 8;
 const POSITIONS = 2 ** 24;
 
 export class BucketCounts {
@@ -19,14 +21,15 @@ export class BucketCounts {
   #low = Infinity;
   #high = -Infinity;
   #base = 0;
-  #dense = new Float64Array(0);
+  #dense = new Uint32Array(0);
 
   add(index: number, count: number): void {
     const sparse = this.#sparse;
     if (sparse === null) {
       const at = index - this.#base;
-      if (at >= 0 && at < this.#dense.length) this.#dense[at] += count;
-      else this.#addOutside(index, count);
+      if (at < 0 || at >= this.#dense.length) this.#addOutside(index, count);
+      else if (this.#dense[at] + count > MAX_DENSE_COUNT) this.#leaveDense(index, count);
+      else this.#dense[at] += count;
       return;
     }
     sparse.set(index, (sparse.get(index) ?? 0) + count);
@@ -69,9 +72,16 @@ export class BucketCounts {
   #considerDense(sparse: Map<number, number>): void {
     const span = this.#high - this.#low + 1;
     if (span > MAX_DENSE_SPAN || span > sparse.size * MAX_DENSE_SLOTS_PER_BUCKET) return;
+    const dense = new Uint32Array(span);
+    for (const [index, count] of sparse) {
+      if (count > MAX_DENSE_COUNT) {
+        this.#hasLeftDense = true;
+        return;
+      }
+      dense[index - this.#low] = count;
+    }
     this.#base = this.#low;
-    this.#dense = new Float64Array(span);
-    for (const [index, count] of sparse) this.#dense[index - this.#base] = count;
+    this.#dense = dense;
     this.#sparse = null;
   }
 
@@ -80,23 +90,28 @@ export class BucketCounts {
     const old = this.#dense;
     const low = Math.min(index, this.#base);
     const high = Math.max(index + 1, this.#base + old.length);
-    if (high - low > MAX_DENSE_SPAN) {
-      const sparse = new Map<number, number>();
-      for (let at = 0; at < old.length; at++)
-        if (old[at] !== 0) sparse.set(this.#base + at, old[at]);
-      sparse.set(index, count);
-      this.#sparse = sparse;
-      this.#hasLeftDense = true;
-      this.#dense = new Float64Array(0);
+    if (high - low > MAX_DENSE_SPAN || count > MAX_DENSE_COUNT) {
+      this.#leaveDense(index, count);
       return;
     }
     const length = Math.min(MAX_DENSE_SPAN, Math.max(high - low, old.length * 2));
     // Grow towards the side that needed it, so a run of rising values copies rarely.
     const base = index < this.#base ? high - length : low;
-    const dense = new Float64Array(length);
+    const dense = new Uint32Array(length);
     dense.set(old, this.#base - base);
     dense[index - base] += count;
     this.#base = base;
     this.#dense = dense;
+  }
+
+  /** Back to sparse for the rest of the epoch, with `count` more at `index`. */
+  #leaveDense(index: number, count: number): void {
+    const old = this.#dense;
+    const sparse = new Map<number, number>();
+    for (let at = 0; at < old.length; at++) if (old[at] !== 0) sparse.set(this.#base + at, old[at]);
+    sparse.set(index, (sparse.get(index) ?? 0) + count);
+    this.#sparse = sparse;
+    this.#hasLeftDense = true;
+    this.#dense = new Uint32Array(0);
   }
 }

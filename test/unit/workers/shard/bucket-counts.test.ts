@@ -55,4 +55,14 @@ describe('BucketCounts', () => {
     expected.push([500_000, 1], [1_000_000, 7]);
     expect(entriesOf(counts)).toEqual(expected);
   });
+
+  it('keeps a count past 2^32 exact by going back to sparse', () => {
+    const counts = new BucketCounts();
+    for (let i = 0; i < 64; i++) counts.add(i, 1);
+    counts.add(5, 2 ** 32);
+    counts.add(6, 1);
+    const expected = Array.from({ length: 64 }, (_, i) => [i, i === 6 ? 2 : 1]);
+    expected[5] = [5, 2 ** 32 + 1];
+    expect(entriesOf(counts)).toEqual(expected);
+  });
 });
