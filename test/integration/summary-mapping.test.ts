@@ -64,3 +64,40 @@ describe('a mapping with observer_type summary', () => {
     expect(valueOf(samples, 'api_latency_seconds_count', { route: 'home' })).toBe(100);
   });
 });
+
+describe('--max-summary-series', () => {
+  let daemon: RunningDaemon;
+  beforeAll(async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'cm-summary-cap-')), 'mapping.yml');
+    writeFileSync(path, RULES);
+    daemon = await startDaemon(['--mapping-config', path, '--max-summary-series', '1']);
+  });
+  afterAll(async () => {
+    expect(await daemon.stop()).toBe(0);
+  });
+
+  it('refuses the second summary series and counts its samples as summary_limit', async () => {
+    await daemon.sendTcp('api.home.latency:5|ms\napi.home.latency:6|ms\n');
+    await daemon.waitForSamples(
+      (s) => valueOf(s, 'api_latency_seconds_count', { route: 'home' }) === 2,
+      'api_latency_seconds_count{route="home"} at 2',
+    );
+    await daemon.sendTcp('api.other.latency:7|ms\napi.other.latency:8|ms\napi.home.latency:9|ms\n');
+    const samples = await daemon.waitForSamples(
+      (s) => valueOf(s, 'catalyst_samples_dropped_total', { reason: 'summary_limit' }) === 2,
+      'catalyst_samples_dropped_total{reason="summary_limit"} at 2',
+    );
+
+    expect(valueOf(samples, 'api_latency_seconds_count', { route: 'home' })).toBe(3);
+    expect(samples.some((sample) => sample.labels.route === 'other')).toBe(false);
+    const report = (await (await fetch(`${daemon.baseUrl}/debug/cardinality`)).json()) as {
+      summarySeriesCount: number;
+      maxSummarySeries: number;
+      seriesLimitDrops: { byMetric: unknown[] };
+    };
+    expect([report.summarySeriesCount, report.maxSummarySeries]).toEqual([1, 1]);
+    expect(report.seriesLimitDrops.byMetric).toEqual([
+      { metric: 'api_latency_seconds', limit: 'max_summary_series', droppedSamples: 2 },
+    ]);
+  });
+});
