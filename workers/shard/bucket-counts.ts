@@ -3,7 +3,7 @@
  *  - sparse (a Map of the non-empty buckets): where every series starts, so a series seen a
  *    few times costs a few entries whatever the spread of its values;
  *  - dense (one Uint32Array over the span of indexes seen): taken once the buckets fill
- *    enough of their span that the array is no bigger than the Map, as a busy series' do;
+ *    enough of their span (1/16) that the array is at most about twice the Map, as a busy series' do;
  *    cheaper to count into. It grows by doubling; past MAX_DENSE_SPAN (64 kB), or a count
  *    past 2^32 - 1, the series goes back to sparse for the rest of the epoch, so an outlier
  *    far away cannot make the array huge. Counts are whole (weights are rounded).
@@ -11,8 +11,9 @@
 const MAX_DENSE_SPAN = 16_384;
 const MAX_DENSE_COUNT = 0xffffffff;
 const MIN_DENSE_BUCKETS = 64;
-// A Map entry costs about 30 bytes with its share of the hash table; a slot, 4.
-const MAX_DENSE_SLOTS_PER_BUCKET = 8;
+// A Map entry costs about 30 bytes with its share of the hash table, a slot 4: dense may
+// take twice the Map's memory (64 kB at most), for counting without hashing or sorting.
+const MAX_DENSE_SLOTS_PER_BUCKET = 16;
 const POSITIONS = 2 ** 24;
 
 export class BucketCounts {

@@ -14,29 +14,39 @@ import * as hdr from 'hdr-histogram-js';
 export class SummaryBuckets {
   // Index math depends only on the digits and the lowest value (1); never recorded into.
   readonly #reference: hdr.JsHistogram;
+  readonly #halfMagnitude: number;
+  readonly #half: number;
 
   constructor(significantDigits: number) {
     this.#reference = new hdr.Int8Histogram(1, 2, significantDigits);
+    // With a lowest value of 1 the unit magnitude is 0; the integer paths below rely on it.
+    if (this.#reference.unitMagnitude !== 0) throw new Error('unitMagnitude must be 0');
+    this.#halfMagnitude = this.#reference.subBucketHalfCountMagnitude;
+    this.#half = this.#reference.subBucketHalfCount;
   }
 
-  /** The bucket of a non-negative integer value. */
+  /**
+   * The bucket of a non-negative integer value: hdr-histogram-js's countsArrayIndex, with
+   * clz32 and shifts below 2^31 (most of the cost of recording otherwise), its own
+   * floating-point path above. A test holds the two equal.
+   */
   indexOf(value: number): number {
-    // HDR computes the index in floating point; `| 0` makes it a small integer, which Maps
-    // and typed arrays take without boxing (indexes stay far below 2^31, see summary.ts).
-    return this.#reference.countsArrayIndex(value) | 0;
+    if (value >= 2 ** 31) return this.#reference.countsArrayIndex(value) | 0;
+    const bucket = Math.max(31 - Math.clz32(value) - this.#halfMagnitude, 0);
+    const subBucket = value >>> bucket;
+    return ((bucket + 1) << this.#halfMagnitude) + subBucket - this.#half;
   }
 
   /** hdr-histogram-js's valueFromIndex, in integer steps (a test holds them equal). */
   lowestValueAt(index: number): number {
-    const reference = this.#reference;
-    const half = reference.subBucketHalfCount;
+    const half = this.#half;
     let bucket = Math.floor(index / half) - 1;
     let subBucket = (index % half) + half;
     if (bucket < 0) {
       subBucket -= half;
       bucket = 0;
     }
-    return subBucket * 2 ** (bucket + reference.unitMagnitude);
+    return subBucket * 2 ** bucket;
   }
 
   highestValueAt(index: number): number {
