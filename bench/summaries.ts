@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Packr } from 'msgpackr';
@@ -12,7 +13,8 @@ import { SummaryStore } from '../workers/shard/summary.js';
  *   shard encode      SummaryStore.drain + msgpackr pack, as shard.ts ships a delta
  *   merger add        msgpackr unpack + every row added into its series' window
  *   merger render     SummaryFamily.refresh: quantiles of every changed series
- *   bytes / series    JS heap + array buffers: shard store before a drain; merger with every age bucket holding a slice
+ *   bytes / series    JS heap + array buffers: the shard store before a drain; the merger
+ *                     with every age bucket holding a slice
  *
  * Observations are latencies in seconds, log-normal around 20 ms (5..200 ms mostly), as a
  * timer in milliseconds arrives divided by 1000. Default statsd_exporter options: 3 digits,
@@ -132,5 +134,21 @@ function run(seriesCount: number, observationsPerFlush: number): void {
 }
 
 const [seriesArgument, observationsArgument] = process.argv.slice(2);
-console.log(JSON.stringify({ node: process.version, cpu: cpus()[0]?.model, cores: cpus().length }));
+function commitOf(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+console.log(
+  JSON.stringify({
+    node: process.version,
+    cpu: cpus()[0]?.model,
+    cores: cpus().length,
+    commit: commitOf(),
+    date: new Date().toISOString(),
+  }),
+);
 run(Number(seriesArgument ?? 1000), Number(observationsArgument ?? 10));

@@ -2,8 +2,8 @@
  * Counts per HDR bucket index, for one series during one epoch, in one of two layouts:
  *  - sparse (a Map of the non-empty buckets): where every series starts, so a series seen a
  *    few times costs a few entries whatever the spread of its values;
- *  - dense (one Uint32Array over the span of indexes seen): taken once the buckets fill
- *    enough of their span (1/16) that the array is at most about twice the Map, as a busy series' do;
+ *  - dense (one Uint32Array over the span of indexes seen): taken once the buckets fill a
+ *    16th of their span, as a busy series' do, so the array is at most about twice the Map;
  *    cheaper to count into. It grows by doubling; past MAX_DENSE_SPAN (64 kB), or a count
  *    past 2^32 - 1, the series goes back to sparse for the rest of the epoch, so an outlier
  *    far away cannot make the array huge. Counts are whole (weights are rounded).
