@@ -63,7 +63,7 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.on('SIGHUP', () => daemon.reload());
+  process.on('SIGHUP', () => void daemon.reload());
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
 }

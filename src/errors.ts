@@ -20,6 +20,8 @@ export const DROP_REASONS = [
   'line_too_long',
   // A new series would have passed --max-series or its metric's limit in the mapping file.
   'series_limit',
+  // A new summary series would have passed --max-summary-series.
+  'summary_limit',
   // A mapping rule with `action: drop` matched the name.
   'mapping_drop',
   'body_too_large',

@@ -6,6 +6,7 @@ import { isLoopback, type ListenAddress } from './config/listen-address.js';
 import { validateMappingFile } from './config/mapping-file.js';
 import { createMappingReload, type ReloadOutcome } from './config/mapping-reload.js';
 import { createAdminRoutes } from './http/debug-routes.js';
+import { MappingAcks } from './pool/mapping-acks.js';
 import { healthyRoute, createReadyRoute } from './http/health-route.js';
 import { selectHttpEngine } from './http/engine.js';
 import type { HttpServer } from './http/exchange.js';
@@ -46,7 +47,7 @@ export interface Daemon {
    */
   submitJsonPush(body: Uint8Array): Promise<PushVerdict | null>;
   /** Re-reads the mapping file (SIGHUP, POST /-/reload); a bad file keeps the old rules. */
-  reload(): ReloadOutcome;
+  reload(): Promise<ReloadOutcome>;
   /** Stops accepting, ships and folds everything accepted, then releases every thread. */
   stop(): Promise<void>;
 }
@@ -56,6 +57,9 @@ export interface Daemon {
 const PUSH_REPLY_TIMEOUT_MS = 10_000;
 // A log body waits this long for the worker's counts before it is answered 503.
 const LOG_ANSWER_TIMEOUT_MS = 10_000;
+
+// A shard applies new rules at its next flush; past this (plus two flushes) a reload answers 503.
+const RELOAD_ACK_BASE_MS = 5000;
 
 // How long a slow shard may hold the exposition back: five flushes, but never under five
 // seconds (a GC pause or a busy host at short intervals) nor past half the cut slots.
@@ -85,6 +89,10 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
   });
 
   let firstMergedEpochSeen = false;
+  // Participant 0 is the merger, 1 + i is shard i (src/pool/mapping-acks.ts).
+  const shardNames = Array.from({ length: config.workers }, (_, shard) => `shard ${shard}`);
+  const mappingAcks = new MappingAcks(['merger', ...shardNames]);
+  const reloadAckTimeoutMs = RELOAD_ACK_BASE_MS + 2 * config.flushIntervalMs;
   const cache = new ExpositionCache({ requestRender: (format) => merger.requestRender(format) });
   const progressBuffer = createMergeProgressBuffer(config.workers);
   const progress = new MergeProgress(progressBuffer);
@@ -95,6 +103,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
     maxWaitEpochs: maxWaitEpochs(config.flushIntervalMs),
     stateFile: config.stateFile,
     maxSeries: config.maxSeries,
+    maxSummarySeries: config.maxSummarySeries,
     mapping,
     progress: progressBuffer,
     onExposition: (exposition) => {
@@ -106,6 +115,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
     reattachShards: (fromEpoch) => shards.reattach(fromEpoch),
     onRestart: () => counters.countRestart('merger'),
     onGiveUp: () => cache.withdraw(),
+    onMappingApplied: (version) => mappingAcks.acknowledge(0, version),
     log: log.child({ component: 'merger' }),
   });
 
@@ -136,16 +146,20 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
       counters.countRestart('shard');
       counters.workerLostRecords += lostRecords;
     },
+    onMappingApplied: (shard, version) => mappingAcks.acknowledge(1 + shard, version),
     log: log.child({ component: 'shard' }),
   });
   shards.start();
   const reload = createMappingReload(config.mappingConfig, {
     apply: (next) => {
-      shards.replaceMapping(next);
-      merger.replaceMapping(next);
+      const version = mappingAcks.nextVersion();
+      shards.replaceMapping(next, version);
+      merger.replaceMapping(next, version);
+      return mappingAcks.waitFor(version, reloadAckTimeoutMs);
     },
     countFailure: () => merger.replaceMapping(null),
     log: log.child({ component: 'config' }),
+    ackTimeoutMs: reloadAckTimeoutMs,
   });
   log.info({ count: config.workers, ringBytes: config.ringBytes }, 'shards started');
 

@@ -8,7 +8,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { DropReason, LogRefusalReason, ParseReason, WireError } from './errors.js';
-import type { MappingConfig } from './config/mapping-types.js';
+import type { GaugeCombine, MappingConfig, SummaryOptions } from './config/mapping-types.js';
 import type { LogStats } from './logs/log-protocol.js';
 
 /** Threads the daemon replaces when they fail; label values of catalyst_worker_restarts_total. */
@@ -42,8 +42,22 @@ export interface SeriesDefinition {
   firstOrder: number;
   /** Histogram upper bounds a mapping rule chose; absent means the daemon's --buckets. */
   buckets?: number[];
+  /** A histogram-kind series a mapping rule makes a summary; its rows go in `summaries`. */
+  summary?: SummaryOptions;
   /** Idle time after which the merged series is forgotten; absent or 0 means never. */
   ttlMs?: number;
+  /**
+   * A gauge an aggregation collapses by a rule other than `last`: the shard keeps one id per
+   * source series, and `labels` above are the kept ones. Absent for every other series.
+   */
+  gaugeSource?: GaugeSourceKey;
+}
+
+/** Which source series of a combined gauge a definition feeds, and the combine rule. */
+export interface GaugeSourceKey {
+  rule: Exclude<GaugeCombine, 'last'>;
+  /** The dropped label pairs, flattened as `labels`; they tell the sources apart. */
+  dropped: string[];
 }
 
 // Mapping rules travel to shards and the merger; their shape lives with the file reader.
@@ -54,6 +68,9 @@ export * from './config/mapping-types.js';
  * table (on reload, or past its spelling bound).
  */
 export const TABLES_PER_GENERATION = 1_000_000;
+
+/** Summary values cross in HDR histograms of integers: millionths of the exposed unit. */
+export const SUMMARY_VALUE_SCALE = 1e6;
 
 /** Numbers per counter row: id, samples, sum. */
 export const COUNTER_ROW = 3;
@@ -104,6 +121,15 @@ export interface ShardDelta {
   histogramStride: number;
   /** Histograms whose mapping chose other bounds: one block of rows per distinct bound list. */
   customHistograms: Array<{ upperBounds: number[]; stride: number; rows: Float64Array }>;
+  /**
+   * Observations of summary series this epoch, absent when there were none. `buckets` holds
+   * (value, count) pairs, one per non-empty HDR bucket, ascending, value being the bucket's
+   * lowest in millionths of the exposed unit (workers/shard/summary-buckets.ts); sum and
+   * count are weighted by 1 / sample rate, samples is not.
+   */
+  summaries?: Array<
+    [id: number, samples: number, sum: number, count: number, buckets: Float64Array]
+  >;
   /** Set members seen this epoch, per id, and how many samples named them. */
   sets: Array<[id: number, samples: number, members: string[]]>;
   /**
@@ -271,6 +297,17 @@ export interface MergerNotice {
 export interface MappingUpdate {
   kind: 'mapping';
   mapping: MappingConfig;
+  /** Increases with every reload; echoed in MappingApplied. */
+  version: number;
+}
+
+/**
+ * Sent back by the merger when it has the new rules, and by a shard (on its control port)
+ * once it has started a fresh series table under them, so a reload can answer when both did.
+ */
+export interface MappingApplied {
+  kind: 'mapping-applied';
+  version: number;
 }
 
 /** A replacement merger's port: the shard sends from its next delta on, with every definition. */
@@ -318,7 +355,7 @@ export type MergerInbound =
   | CardinalityRequest
   | MergerFault;
 export type MergerOutbound =
-  Exposition | MergerReady | MergerFailure | MergerNotice | CardinalityReport;
+  Exposition | MergerReady | MergerFailure | MergerNotice | CardinalityReport | MappingApplied;
 
 /** Tells the merger which port a (new generation of a) shard sends on. */
 export interface ShardAttach {

@@ -61,6 +61,8 @@ export interface DaemonConfig {
   mappingConfig: string | null;
   /** Series over all metrics; a new series past it is not created and its samples are counted. */
   maxSeries: number;
+  /** Summary series (observer_type: summary); past it a new one is refused like maxSeries. */
+  maxSummarySeries: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -49,4 +49,7 @@ export const DEFAULTS = {
   // Generous for one node, finite so a flood of names cannot take the host's memory: the
   // merger holds roughly 1 KiB per series, so about 200 MiB at the bound.
   maxSeries: 200_000,
+  // A summary series holds its observations' HDR buckets for max_age: a few kB for a quiet
+  // series, up to about 160 kB for one busy over a wide range (bench/summaries.ts).
+  maxSummarySeries: 10_000,
 } as const;

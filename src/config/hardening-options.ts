@@ -100,6 +100,17 @@ export const HARDENING_OPTIONS = [
     parse: parseInteger(1, 100000),
   }),
   option({
+    key: 'maxSummarySeries',
+    flag: '--max-summary-series',
+    aliases: [],
+    valueName: 'N',
+    group: 'Limits',
+    description:
+      'summary series (observer_type: summary); samples of a new one past it are dropped and counted',
+    defaultText: String(DEFAULTS.maxSummarySeries),
+    parse: parseInteger(1, 100_000_000),
+  }),
+  option({
     key: 'pushToken',
     flag: '--push-token',
     aliases: [],

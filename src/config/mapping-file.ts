@@ -1,8 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors.js';
-import type { MappingConfig, MappingRule, MetricTypeFilter } from '../protocol.js';
+import {
+  GAUGE_COMBINES,
+  type GaugeCombine,
+  type MappingConfig,
+  type MappingRule,
+  type MetricTypeFilter,
+} from '../protocol.js';
 import { parseDuration } from './duration.js';
+import {
+  completeSummaryOptions,
+  readSummaryOptions,
+  type PartialSummaryOptions,
+} from './summary-options.js';
+import { asObject, checkKeys } from './yaml-shape.js';
 
 /**
  * Reads a statsd_exporter mapping file as it is, plus our own `catalyst:` section, into a
@@ -12,10 +24,11 @@ import { parseDuration } from './duration.js';
  *              histogram_options.buckets, buckets, summary_options, quantiles
  *   mappings:  match, match_type, name, labels, match_metric_type, observer_type, timer_type,
  *              histogram_options.buckets, buckets, summary_options, quantiles, ttl, action, help
- *   catalyst:  ttl.{counter,gauge,histogram,set}, series_limits.{metric: N}, aggregations
+ *   catalyst:  ttl.{counter,gauge,histogram,set}, series_limits.{metric: N},
+ *              aggregations[{metric, drop_labels, gauge_combine}]
  *
  * A key outside these lists is an error naming it (a typo must not silently map nothing).
- * Keys we read but do not honour (summary quantiles, help, scale) come back as warnings.
+ * Keys we read but do not honour (help, scale, buf_cap) come back as warnings.
  */
 
 export interface LoadedMappingFile {
@@ -53,7 +66,7 @@ const MAPPING_KEYS = [
   'scale',
 ];
 const CATALYST_KEYS = ['ttl', 'series_limits', 'aggregations'];
-const AGGREGATION_KEYS = ['metric', 'drop_labels'];
+const AGGREGATION_KEYS = ['metric', 'drop_labels', 'gauge_combine'];
 const TYPE_TTL_KEYS = ['counter', 'gauge', 'histogram', 'set'] as const;
 const METRIC_TYPES: readonly string[] = ['counter', 'gauge', 'observer', 'timer'];
 const GLOB_RE = /^[a-zA-Z0-9_*:-]+(\.[a-zA-Z0-9_*:-]+)*$/;
@@ -99,7 +112,8 @@ export function parseMappingText(text: string): LoadedMappingFile {
   const defaults = asObject(root.defaults ?? {}, 'defaults');
   checkKeys(defaults, DEFAULTS_KEYS, 'defaults.');
   const defaultMatchType = readMatchType(defaults.match_type, 'defaults.match_type') ?? 'glob';
-  const defaultObserver = readObserver(defaults, 'defaults', warnings) ?? 'histogram';
+  const defaultObserver = readObserver(defaults, 'defaults') ?? 'histogram';
+  const defaultSummary = readSummaryOptions(defaults, 'defaults', warnings);
   const defaultBuckets = readBuckets(defaults, 'defaults');
   const defaultTtlMs = readTtl(defaults.ttl, 'defaults.ttl');
   if (defaults.glob_disable_ordering !== undefined) {
@@ -115,6 +129,7 @@ export function parseMappingText(text: string): LoadedMappingFile {
     return readRule(mapping, where, warnings, {
       matchType: defaultMatchType,
       observer: defaultObserver,
+      summary: defaultSummary,
       buckets: defaultBuckets,
       ttlMs: defaultTtlMs,
     });
@@ -126,6 +141,7 @@ export function parseMappingText(text: string): LoadedMappingFile {
 interface RuleDefaults {
   matchType: 'glob' | 'regex';
   observer: 'histogram' | 'summary';
+  summary: PartialSummaryOptions;
   buckets: number[] | null;
   ttlMs: number;
 }
@@ -178,6 +194,8 @@ function readRule(
   if (mapping.help !== undefined) warnings.push(`${where}.help is ignored: HELP names the source`);
   if (mapping.scale !== undefined) warnings.push(`${where}.scale is not supported and ignored`);
 
+  const observer = readObserver(mapping, where) ?? defaults.observer;
+  const summary = readSummaryOptions(mapping, where, warnings);
   return {
     match,
     matchType,
@@ -185,7 +203,8 @@ function readRule(
     name: typeof name === 'string' ? name : '',
     labels,
     metricType: metricType === 'timer' ? 'observer' : ((metricType ?? null) as MetricTypeFilter),
-    observer: readObserver(mapping, where, warnings) ?? defaults.observer,
+    observer,
+    summary: observer === 'summary' ? completeSummaryOptions(summary, defaults.summary) : null,
     buckets: readBuckets(mapping, where) ?? defaults.buckets,
     ttlMs: mapping.ttl === undefined ? defaults.ttlMs : readTtl(mapping.ttl, `${where}.ttl`),
   };
@@ -222,7 +241,17 @@ function readCatalyst(value: unknown): Omit<MappingConfig, 'rules'> {
     if (!Array.isArray(labels) || !labels.every((label) => typeof label === 'string')) {
       throw new ConfigError(`${where}.drop_labels must be a list of label names`);
     }
-    return { metric: aggregation.metric, dropLabels: labels as string[] };
+    const combine = aggregation.gauge_combine ?? 'last';
+    if (!GAUGE_COMBINES.includes(combine as GaugeCombine)) {
+      throw new ConfigError(
+        `${where}.gauge_combine must be one of ${GAUGE_COMBINES.join(', ')}, got ${String(combine)}`,
+      );
+    }
+    return {
+      metric: aggregation.metric,
+      dropLabels: labels as string[],
+      gaugeCombine: combine as GaugeCombine,
+    };
   });
   return { typeTtlMs, seriesLimits, aggregations };
 }
@@ -230,18 +259,11 @@ function readCatalyst(value: unknown): Omit<MappingConfig, 'rules'> {
 function readObserver(
   section: Record<string, unknown>,
   where: string,
-  warnings: string[],
 ): 'histogram' | 'summary' | null {
   const value = section.observer_type ?? section.timer_type;
-  if (section.summary_options !== undefined || section.quantiles !== undefined) {
-    warnings.push(`${where}.summary_options is ignored: summaries are exposed as histograms`);
-  }
   if (value === undefined) return null;
   if (value !== 'histogram' && value !== 'summary') {
     throw new ConfigError(`${where}.observer_type must be histogram or summary, got ${value}`);
-  }
-  if (value === 'summary') {
-    warnings.push(`${where}.observer_type summary is exposed as a histogram (no quantiles)`);
   }
   return value;
 }
@@ -274,17 +296,4 @@ function readMatchType(value: unknown, where: string): 'glob' | 'regex' | null {
     throw new ConfigError(`${where} must be glob or regex, got ${String(value)}`);
   }
   return value;
-}
-
-function asObject(value: unknown, where: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigError(`${where} must be a mapping of keys to values`);
-  }
-  return value as Record<string, unknown>;
-}
-
-function checkKeys(section: Record<string, unknown>, known: readonly string[], prefix: string) {
-  for (const key of Object.keys(section)) {
-    if (!known.includes(key)) throw new ConfigError(`${prefix}${key} is not a supported key`);
-  }
 }

@@ -13,7 +13,7 @@ import type { Route } from './server.js';
 export interface AdminRouteOptions {
   /** --admin-token (or its file); null leaves the routes open, as before the flag existed. */
   token: string | null;
-  reload: () => ReloadOutcome;
+  reload: () => Promise<ReloadOutcome>;
   cardinality: () => Promise<string>;
   /** Set only with --debug-fault-injection on: mounts the /debug fault routes below. */
   faults: {
@@ -54,11 +54,21 @@ export function createCardinalityRoute(
   };
 }
 
-/** POST /-/reload: 200 when the mapping file was re-read, 500 with the reason when kept. */
-export function createReloadRoute(reload: () => ReloadOutcome): (exchange: HttpExchange) => void {
+/**
+ * POST /-/reload: 200 once the merger and every shard applied the re-read file; 500 with the
+ * reason when the file was kept; 503 when a thread did not acknowledge in time.
+ */
+export function createReloadRoute(
+  reload: () => Promise<ReloadOutcome>,
+): (exchange: HttpExchange) => void {
   return (exchange) => {
-    const outcome = reload();
-    if (outcome.isReloaded) exchange.respond(200, { 'content-type': 'text/plain' }, 'reloaded\n');
-    else exchange.respond(500, { 'content-type': 'text/plain' }, `${outcome.reason}\n`);
+    const headers = { 'content-type': 'text/plain' };
+    void reload().then(
+      (outcome) => {
+        if (outcome.isReloaded) exchange.respond(200, headers, 'reloaded\n');
+        else exchange.respond(outcome.status, headers, `${outcome.reason}\n`);
+      },
+      (err: unknown) => exchange.respond(500, headers, `${(err as Error).message}\n`),
+    );
   };
 }

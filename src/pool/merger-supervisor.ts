@@ -95,9 +95,10 @@ export class MergerSupervisor {
     this.#current?.requestRender(format);
   }
 
-  replaceMapping(mapping: MappingConfig | null): void {
+  /** `version` is acknowledged through onMappingApplied once the merger runs the rules. */
+  replaceMapping(mapping: MappingConfig | null, version = 0): void {
     if (mapping !== null) this.#mapping = mapping;
-    this.#current?.replaceMapping(mapping);
+    this.#current?.replaceMapping(mapping, version);
   }
 
   cardinality(): Promise<string> {

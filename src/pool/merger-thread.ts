@@ -20,6 +20,7 @@ export interface MergerThreadOptions {
   /** --state-file, or null. */
   stateFile: string | null;
   maxSeries: number;
+  maxSummarySeries: number;
   mapping: MappingConfig;
   /** The first epoch to fold: 0 at start, main's current epoch for a replacement. */
   firstEpoch: number;
@@ -28,6 +29,8 @@ export interface MergerThreadOptions {
   onExposition(exposition: Exposition): void;
   /** The thread threw or ended after it was ready (not called after `stop`). */
   onFailed(err: unknown): void;
+  /** The merger runs under mapping `version` (MappingApplied). */
+  onMappingApplied?(version: number): void;
   log: Logger;
 }
 
@@ -59,8 +62,10 @@ export class MergerThread {
   }
 
   /** New rules for limits and TTLs; null counts a reload that kept the old rules. */
-  replaceMapping(mapping: MappingConfig | null): void {
-    this.#send(mapping === null ? { kind: 'reload-failed' } : { kind: 'mapping', mapping });
+  replaceMapping(mapping: MappingConfig | null, version = 0): void {
+    this.#send(
+      mapping === null ? { kind: 'reload-failed' } : { kind: 'mapping', mapping, version },
+    );
   }
 
   #onCardinality(report: CardinalityReport): void {
@@ -83,6 +88,7 @@ export class MergerThread {
         if (message.kind === 'ready') resolve();
         else if (message.kind === 'exposition') options.onExposition(message);
         else if (message.kind === 'notice') options.log[message.level](message.fields, message.msg);
+        else if (message.kind === 'mapping-applied') options.onMappingApplied?.(message.version);
         else if (message.kind === 'cardinality') {
           if (thread !== null) thread.#onCardinality(message);
         } else reject(new Error(message.error.message));
@@ -97,6 +103,7 @@ export class MergerThread {
         maxWaitEpochs: options.maxWaitEpochs,
         stateFile: options.stateFile,
         maxSeries: options.maxSeries,
+        maxSummarySeries: options.maxSummarySeries,
         mapping: options.mapping,
         firstEpoch: options.firstEpoch,
         progress: options.progress,

@@ -3,7 +3,12 @@ import { Piscina } from 'piscina';
 import type { SampleLimits } from '../../workers/parse/sample-limits.js';
 import type { Logger } from '../log.js';
 import type { PushAck } from '../protocol.js';
-import type { MappingConfig, MappingUpdate, MergerPortUpdate } from '../protocol.js';
+import type {
+  MappingApplied,
+  MappingConfig,
+  MappingUpdate,
+  MergerPortUpdate,
+} from '../protocol.js';
 
 /** What each shard task is given (see workers/shard/shard.ts ShardOptions). */
 interface ShardTaskOptions {
@@ -22,7 +27,10 @@ interface ShardTaskOptions {
   faults: SharedArrayBuffer;
   mapping: MappingConfig;
   maxSpellings: number;
-  /** New mapping rules and replacement merger ports arrive here between slices. */
+  /**
+   * New mapping rules and replacement merger ports arrive here between slices; the shard
+   * says here when it applied the rules.
+   */
   controlPort: MessagePort;
   progress: SharedArrayBuffer;
 }
@@ -46,6 +54,8 @@ export interface ShardPoolOptions {
   onPushAck(ack: PushAck): void;
   /** `lostRecords`: ring records the failed generation consumed and never shipped. */
   onRestart(shard: number, lostRecords: number): void;
+  /** A shard runs under mapping `version` (MappingApplied, or a start with the latest rules). */
+  onMappingApplied?(shard: number, version: number): void;
   log: Logger;
 }
 
@@ -64,6 +74,7 @@ export class ShardPool {
   readonly #controlPorts: MessagePort[] = [];
   readonly #generations: number[] = [];
   #mapping: MappingConfig;
+  #mappingVersion = 0;
   #isStopping = false;
   // One Int32 per shard: records consumed since its last shipped delta (the shard writes).
   readonly #unshipped: Int32Array;
@@ -105,9 +116,10 @@ export class ShardPool {
   }
 
   /** Every shard switches to `mapping` at its next epoch boundary; restarts start with it. */
-  replaceMapping(mapping: MappingConfig): void {
+  replaceMapping(mapping: MappingConfig, version = 0): void {
     this.#mapping = mapping;
-    const update: MappingUpdate = { kind: 'mapping', mapping };
+    this.#mappingVersion = version;
+    const update: MappingUpdate = { kind: 'mapping', mapping, version };
     for (const port of this.#controlPorts) port?.postMessage(update);
   }
 
@@ -149,6 +161,12 @@ export class ShardPool {
     const control = new MessageChannel();
     this.#controlPorts[shard]?.close();
     this.#controlPorts[shard] = control.port1;
+    control.port1.on('message', (applied: MappingApplied) => {
+      this.#options.onMappingApplied?.(shard, applied.version);
+    });
+    control.port1.unref();
+    // This generation starts with the latest rules, so it has applied them already.
+    this.#options.onMappingApplied?.(shard, this.#mappingVersion);
     const task: ShardTaskOptions = {
       shard,
       generation,

@@ -89,7 +89,12 @@ export interface MergedStore {
 /** A SeriesStore whose families land in a text and an OpenMetrics registry, as in merger.ts. */
 export function createMergedStore(
   histogramBuckets: readonly number[] = [],
-  options: { claimsSelfMetrics?: boolean; maxSeries?: number; mapping?: MappingConfig } = {},
+  options: {
+    claimsSelfMetrics?: boolean;
+    maxSeries?: number;
+    maxSummarySeries?: number;
+    mapping?: MappingConfig;
+  } = {},
 ): MergedStore {
   const text = new client.Registry();
   const openmetrics = new client.Registry<client.OpenMetricsContentType>();
@@ -112,6 +117,7 @@ export function createMergedStore(
     claims,
     histogramBuckets,
     maxSeries: options.maxSeries,
+    maxSummarySeries: options.maxSummarySeries,
     mapping: options.mapping,
     registrar,
   });

@@ -130,4 +130,22 @@ describe('mapping file in the running daemon', () => {
     });
     expect(report.seriesCount).toBe(2);
   });
+
+  it('answers 200 only once every worker maps by the new rules: the next line uses them', async () => {
+    const third = SECOND_RULES.replace(
+      'mappings:',
+      'mappings:\n  - match: "app.*.misses"\n    name: "app_misses"\n    labels: { route: "$1" }',
+    );
+    writeFileSync(path, third);
+    const response = await fetch(`${daemon.baseUrl}/-/reload`, { method: 'POST' });
+    expect([response.status, await response.text()]).toEqual([200, 'reloaded\n']);
+
+    // Sent once, on whichever worker: no resending, unlike the reload under load above.
+    await daemon.sendTcp('app.home.misses:1|c\n');
+    const samples = await daemon.waitForSamples(
+      (s) => valueOf(s, 'app_misses_total', { route: 'home' }) === 1,
+      'app_misses_total{route="home"} at 1',
+    );
+    expect(samples.some((s) => s.name === 'app_home_misses_total')).toBe(false);
+  });
 });

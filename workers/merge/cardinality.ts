@@ -1,12 +1,18 @@
-import type { Family, HistogramSeries, ScalarSeries } from './families.js';
+import type { Family, Labels } from './families.js';
+import type { LimitDropsJson } from './limit-drops.js';
 
 /** The body of GET /debug/cardinality. */
 export interface CardinalityJson {
   seriesCount: number;
   /** null when unbounded. */
   maxSeries: number | null;
+  /** Summary series, part of seriesCount, and their own bound (null when unbounded). */
+  summarySeriesCount: number;
+  maxSummarySeries: number | null;
   /** Samples dropped since start because a new series would have passed a limit. */
   seriesLimitDroppedSamples: number;
+  /** The same samples by limit, and by metric with the limit that refused them. */
+  seriesLimitDrops: LimitDropsJson;
   /** Largest metrics first. */
   metrics: Array<{
     name: string;
@@ -22,8 +28,14 @@ const MAX_LABELS = 5;
 
 /** Metrics by series count and, for each, the label names with the most distinct values. */
 export function reportCardinality(
-  families: ReadonlyMap<string, Family<ScalarSeries> | Family<HistogramSeries>>,
-  totals: { seriesCount: number; maxSeries: number; limitDrops: number },
+  families: ReadonlyMap<string, Family<{ labels: Labels }>>,
+  totals: {
+    seriesCount: number;
+    maxSeries: number;
+    summarySeriesCount: number;
+    maxSummarySeries: number;
+    limitDrops: LimitDropsJson;
+  },
 ): CardinalityJson {
   const largest = [...families.values()]
     .filter((family) => family.series.size > 0)
@@ -49,7 +61,10 @@ export function reportCardinality(
   return {
     seriesCount: totals.seriesCount,
     maxSeries: Number.isFinite(totals.maxSeries) ? totals.maxSeries : null,
-    seriesLimitDroppedSamples: totals.limitDrops,
+    summarySeriesCount: totals.summarySeriesCount,
+    maxSummarySeries: Number.isFinite(totals.maxSummarySeries) ? totals.maxSummarySeries : null,
+    seriesLimitDroppedSamples: Object.values(totals.limitDrops.byLimit).reduce((a, b) => a + b, 0),
+    seriesLimitDrops: totals.limitDrops,
     metrics,
   };
 }

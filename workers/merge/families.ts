@@ -10,7 +10,7 @@ import type { ExpositionFormat } from '../../src/protocol.js';
 export type Labels = Record<string, string>;
 
 /** The type strings prom-client's Registry switches on at run time. */
-export type FamilyType = 'counter' | 'gauge' | 'histogram';
+export type FamilyType = 'counter' | 'gauge' | 'histogram' | 'summary';
 
 /** One sample line as the registry takes it; metricName overrides the family name. */
 export interface SampleValue {

@@ -7,29 +7,46 @@ import {
 } from '../../src/protocol.js';
 import type { GaugeFamily, HistogramSeries, ScalarSeries } from './families.js';
 import { replayGauge, type GaugeContribution } from './gauge-replay.js';
+import { combineSources, isGaugeSource, type CombinedGauge } from './gauge-sources.js';
+import type { SeriesLimitKind } from './limit-drops.js';
 import { OVER_LIMIT, REFUSED, type SeriesRef, type SeriesStore } from './series-store.js';
+import type { SummarySeries } from './summary-family.js';
 
 export interface FoldOutcome {
   /** Samples whose series lost a type conflict. */
   typeConflictSamples: number;
-  /** Samples whose series a series limit kept from being created. */
+  /** Samples whose series --max-series or a metric's limit kept from being created. */
   seriesLimitSamples: number;
+  /** Samples whose summary series --max-summary-series kept from being created. */
+  summaryLimitSamples: number;
+}
+
+/** The outcome while folding: refused samples are charged to their metric as they come. */
+interface FoldState extends FoldOutcome {
+  countLimitDrop(samples: number): SeriesLimitKind;
 }
 
 /**
  * Folds one epoch's deltas, from every shard, into the merged series. Counters and
- * histograms add; gauges replay in stream order (gauge-replay.ts); a set series shows the
- * distinct members of this epoch over all shards, and 0 when it saw none.
+ * histograms add; gauges replay in stream order (gauge-replay.ts), a combined gauge's
+ * sources each on their own before the rule joins them (gauge-sources.ts); a set series
+ * shows the distinct members of this epoch over all shards, and 0 when it saw none. Summary
+ * observations join their series' sliding window (summary-window.ts); _sum and _count add.
  */
 export function foldEpoch(
   store: SeriesStore,
   deltas: readonly ShardDelta[],
   options: { isLate: boolean } = { isLate: false },
 ): FoldOutcome {
-  const outcome: FoldOutcome = { typeConflictSamples: 0, seriesLimitSamples: 0 };
+  const outcome: FoldState = {
+    typeConflictSamples: 0,
+    seriesLimitSamples: 0,
+    summaryLimitSamples: 0,
+    countLimitDrop: (samples) => store.countLimitDrop(samples),
+  };
   defineInStreamOrder(store, deltas);
 
-  const gauges = new Map<ScalarSeries, GaugeContribution[]>();
+  const gauges = new Map<GaugeTarget, GaugeContribution[]>();
   const setMembers = new Map<ScalarSeries, Set<string>>();
   for (const delta of deltas) {
     const resolve = (id: number): SeriesRef | undefined =>
@@ -39,17 +56,27 @@ export function foldEpoch(
     for (const block of delta.customHistograms ?? []) {
       foldHistograms(block.rows, block.stride, resolve, outcome);
     }
+    foldSummaries(delta.summaries, resolve, store.foldNowMs, outcome);
     collectGauges(delta.gauges, resolve, gauges, outcome);
     collectSets(delta.sets, resolve, setMembers, outcome);
   }
 
-  for (const [series, contributions] of gauges) {
-    series.value = replayGauge(series.value, contributions);
+  // A source replays like any gauge; its combined series is computed once all are done.
+  const combined = new Set<CombinedGauge>();
+  for (const [target, contributions] of gauges) {
+    target.value = replayGauge(target.value, contributions);
+    if (isGaugeSource(target)) combined.add(target.owner);
   }
+  for (const series of combined) combineSources(series);
+  for (const family of store.summaryFamilies) family.refresh(store.foldNowMs);
   // A late delta holds one shard's part of an epoch already shown: its set members cannot
   // be united with the others' any more, and zeroing every other set would be wrong.
   if (!options.isLate) applySets(store, setMembers);
-  return outcome;
+  return {
+    typeConflictSamples: outcome.typeConflictSamples,
+    seriesLimitSamples: outcome.seriesLimitSamples,
+    summaryLimitSamples: outcome.summaryLimitSamples,
+  };
 }
 
 /** The first sample in the stream claims a name's type, whichever shard it landed on. */
@@ -65,17 +92,22 @@ function defineInStreamOrder(store: SeriesStore, deltas: readonly ShardDelta[]):
 }
 
 type Resolve = (id: number) => SeriesRef | undefined;
+/** What a gauge record replays into: a merged series, or a combined gauge's source. */
+type GaugeTarget = { value: number };
 
 /** Counts the samples of a row no series takes. True when the row must be skipped. */
-function isRefused(series: SeriesRef | undefined, samples: number, outcome: FoldOutcome): boolean {
+function isRefused(series: SeriesRef | undefined, samples: number, outcome: FoldState): boolean {
   if (series === undefined) return true;
   if (series === REFUSED) outcome.typeConflictSamples += samples;
-  else if (series === OVER_LIMIT) outcome.seriesLimitSamples += samples;
-  else return false;
+  else if (series === OVER_LIMIT) {
+    if (outcome.countLimitDrop(samples) === 'max_summary_series') {
+      outcome.summaryLimitSamples += samples;
+    } else outcome.seriesLimitSamples += samples;
+  } else return false;
   return true;
 }
 
-function foldCounters(rows: Float64Array, resolve: Resolve, outcome: FoldOutcome): void {
+function foldCounters(rows: Float64Array, resolve: Resolve, outcome: FoldState): void {
   for (let at = 0; at < rows.length; at += COUNTER_ROW) {
     const series = resolve(rows[at]);
     if (!isRefused(series, rows[at + 1], outcome)) (series as ScalarSeries).value += rows[at + 2];
@@ -86,7 +118,7 @@ function foldHistograms(
   rows: Float64Array,
   stride: number,
   resolve: Resolve,
-  outcome: FoldOutcome,
+  outcome: FoldState,
 ): void {
   for (let at = 0; at < rows.length; at += stride) {
     const ref = resolve(rows[at]);
@@ -104,11 +136,27 @@ function foldHistograms(
   }
 }
 
+function foldSummaries(
+  rows: ShardDelta['summaries'],
+  resolve: Resolve,
+  nowMs: number,
+  outcome: FoldState,
+): void {
+  for (const [id, samples, sum, count, encoded] of rows ?? []) {
+    const ref = resolve(id);
+    if (isRefused(ref, samples, outcome)) continue;
+    const series = ref as SummarySeries;
+    series.sum += sum;
+    series.count += count;
+    series.window.add(encoded, nowMs);
+  }
+}
+
 function collectGauges(
   records: Float64Array,
   resolve: Resolve,
-  into: Map<ScalarSeries, GaugeContribution[]>,
-  outcome: FoldOutcome,
+  into: Map<GaugeTarget, GaugeContribution[]>,
+  outcome: FoldState,
 ): void {
   let at = 0;
   while (at < records.length) {
@@ -116,9 +164,9 @@ function collectGauges(
     const end = at + GAUGE_RECORD_HEAD + logLength;
     const ref = resolve(records[at]);
     if (!isRefused(ref, records[at + 1], outcome)) {
-      const series = ref as ScalarSeries;
-      let contributions = into.get(series);
-      if (contributions === undefined) into.set(series, (contributions = []));
+      const target = ref as GaugeTarget;
+      let contributions = into.get(target);
+      if (contributions === undefined) into.set(target, (contributions = []));
       contributions.push({
         hasSet: records[at + 2] === 1,
         setOrder: records[at + 3],
@@ -134,7 +182,7 @@ function collectSets(
   sets: ShardDelta['sets'],
   resolve: Resolve,
   into: Map<ScalarSeries, Set<string>>,
-  outcome: FoldOutcome,
+  outcome: FoldState,
 ): void {
   for (const [id, samples, members] of sets) {
     const ref = resolve(id);

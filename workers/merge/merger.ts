@@ -39,6 +39,8 @@ export interface MergerOptions {
   stateFile?: string | null;
   /** --max-series: series over all metrics; absent means unbounded. */
   maxSeries?: number;
+  /** --max-summary-series: summary series; absent means unbounded. */
+  maxSummarySeries?: number;
   mapping?: MappingConfig;
   /** Wall clock for TTLs; injected by tests. */
   now?: () => number;
@@ -113,6 +115,7 @@ export class Merger {
     this.#store = new SeriesStore({
       claims,
       maxSeries: options.maxSeries,
+      maxSummarySeries: options.maxSummarySeries,
       mapping: options.mapping,
       histogramBuckets: options.histogramBuckets,
       registrar,
@@ -149,6 +152,7 @@ export class Merger {
       case 'mapping':
         this.#store.replaceMapping(message.mapping);
         this.#hasTtl = hasTtl(message.mapping);
+        this.#options.mainPort.postMessage({ kind: 'mapping-applied', version: message.version });
         this.#self.counter('configReloads').inc({ outcome: 'success' });
         break;
       case 'reload-failed':
@@ -272,17 +276,21 @@ export class Merger {
     if (this.#hasTtl) this.#store.expireIdle(nowMs);
     for (const delta of deltas) {
       this.#self.addShardStats(delta.stats);
-      this.#store.seriesLimitDrops += delta.stats.spellingLimitDropped;
+      this.#store.limitDrops.countSpellings(delta.stats.spellingLimitDropped);
     }
     const typeConflicts = outcome.typeConflictSamples + refusedGroupSamples + refusedOtlpPoints;
     if (typeConflicts > 0) {
       this.#self.counter('samplesDropped').inc({ reason: 'type_conflict' }, typeConflicts);
     }
     if (outcome.seriesLimitSamples > 0) {
-      this.#store.seriesLimitDrops += outcome.seriesLimitSamples;
       this.#self
         .counter('samplesDropped')
         .inc({ reason: 'series_limit' }, outcome.seriesLimitSamples);
+    }
+    if (outcome.summaryLimitSamples > 0) {
+      this.#self
+        .counter('samplesDropped')
+        .inc({ reason: 'summary_limit' }, outcome.summaryLimitSamples);
     }
     this.#self.histogram('mergeDuration').observe((performance.now() - started) / 1000);
   }

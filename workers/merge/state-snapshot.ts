@@ -47,6 +47,8 @@ export function takeSnapshot(
   const series: SnapshotSeries[] = [];
   for (const family of store.families.values()) {
     if (store.setFamilies.has(family as never)) continue;
+    // LIMITATION: summaries are not saved; their windows would cost a histogram per slice.
+    if (store.summaryFamilies.has(family as never)) continue;
     for (const [key, one] of family.series) {
       // The key is the flat label list joined by NUL (series-store.ts), so it splits back.
       const labels = key === '' ? [] : key.split('\u0000');

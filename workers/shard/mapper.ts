@@ -1,4 +1,9 @@
-import type { MappingConfig, MappingRule, MetricTypeFilter } from '../../src/protocol.js';
+import type {
+  MappingConfig,
+  MappingRule,
+  MetricTypeFilter,
+  SummaryOptions,
+} from '../../src/protocol.js';
 
 /**
  * statsd_exporter's mapping semantics, checked against its pkg/mapper (Apache-2.0; no code
@@ -18,6 +23,8 @@ export interface MapOutcome {
   /** Sorted by name. */
   labels: Array<[string, string]>;
   buckets: number[] | null;
+  /** Set when the rule makes observations a summary. */
+  summary: SummaryOptions | null;
   ttlMs: number;
 }
 
@@ -100,6 +107,7 @@ function outcome(rule: MappingRule, expand: (template: string) => string): MapOu
     name: rule.isDrop ? '' : expand(rule.name),
     labels: rule.labels.map(([key, template]) => [key, expand(template)]),
     buckets: rule.buckets,
+    summary: rule.summary,
     ttlMs: rule.ttlMs,
   };
 }

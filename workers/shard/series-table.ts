@@ -1,4 +1,10 @@
-import { SeriesKind, type SeriesDefinition } from '../../src/protocol.js';
+import {
+  SeriesKind,
+  type Aggregation,
+  type GaugeSourceKey,
+  type SeriesDefinition,
+  type SummaryOptions,
+} from '../../src/protocol.js';
 import { buildLabels, type LabelPairs, type TagProblems } from '../parse/labels.js';
 import { sanitizeLabelName, sanitizeLabelValue, sanitizeMetricName } from '../parse/sanitize.js';
 import type { MapOutcome, Mapper } from './mapper.js';
@@ -60,9 +66,14 @@ export class SeriesTable {
   readonly #everyDefinition: SeriesDefinition[] = [];
   readonly tagProblems: TagProblems = { dropped: 0 };
   #mapper: Mapper | null = null;
-  #dropLabels = new Map<string, ReadonlySet<string>>();
+  #aggregations = new Map<
+    string,
+    { dropped: ReadonlySet<string>; rule: Aggregation['gaugeCombine'] }
+  >();
   /** Histogram slot → index into bucketSets; 0 is the daemon's --buckets. */
   readonly #bucketSetOfSlot: number[] = [];
+  /** Histogram slot → the summary options a mapping rule gave it, if any. */
+  readonly #summaryOfSlot: Array<SummaryOptions | undefined> = [];
   /** Bound lists mapping rules chose, by their text; index 0 stands for the default. */
   readonly bucketSets: Array<number[] | null> = [null];
   readonly #bucketSetIndex = new Map<string, number>();
@@ -82,9 +93,9 @@ export class SeriesTable {
    */
   useMapper(mapper: Mapper | null): void {
     this.#mapper = mapper;
-    this.#dropLabels = new Map();
-    for (const { metric, dropLabels } of mapper?.config.aggregations ?? []) {
-      this.#dropLabels.set(metric, new Set(dropLabels));
+    this.#aggregations = new Map();
+    for (const { metric, dropLabels, gaugeCombine } of mapper?.config.aggregations ?? []) {
+      this.#aggregations.set(metric, { dropped: new Set(dropLabels), rule: gaugeCombine });
     }
   }
 
@@ -100,6 +111,11 @@ export class SeriesTable {
   /** Which bound list a histogram slot observes into (index into bucketSets). */
   bucketSetOf(slot: number): number {
     return this.#bucketSetOfSlot[slot] ?? 0;
+  }
+
+  /** The summary options of a histogram slot a mapping rule made a summary. */
+  summaryOf(slot: number): SummaryOptions | undefined {
+    return this.#summaryOfSlot[slot];
   }
 
   /** The id of the line's series, defining it (at stream position `order`) when new. */
@@ -183,10 +199,18 @@ export class SeriesTable {
     if (isServiceCheck) setLabel(pairs, 'check', sanitizeLabelValue(detachString(line.name)));
     for (const [key, value] of mapped?.labels ?? [])
       setLabel(pairs, key, sanitizeLabelValue(value));
-    const dropped = this.#dropLabels.get(name);
-    const kept = dropped === undefined ? pairs : pairs.filter(([key]) => !dropped.has(key));
-    const labels = kept.flat();
-    return this.#defineKey(kind, name, labels, order, mapped);
+    const aggregation = this.#aggregations.get(name);
+    if (aggregation === undefined) return this.#defineKey(kind, name, pairs.flat(), order, mapped);
+    const kept = pairs.filter(([key]) => !aggregation.dropped.has(key)).flat();
+
+    // A gauge combined by sum, avg, min or max keeps one id per source series (its dropped
+    // labels), so the merger can hold each source's current value; `last` needs no sources.
+    let source: GaugeSourceKey | null = null;
+    if (kind === SeriesKind.Gauge && !isServiceCheck && aggregation.rule !== 'last') {
+      const dropped = pairs.filter(([key]) => aggregation.dropped.has(key)).flat();
+      source = { rule: aggregation.rule, dropped };
+    }
+    return this.#defineKey(kind, name, kept, order, mapped, source);
   }
 
   #defineKey(
@@ -195,8 +219,10 @@ export class SeriesTable {
     labels: string[],
     order: number,
     mapped: MapOutcome | null = null,
+    source: GaugeSourceKey | null = null,
   ): number {
-    const canonicalKey = `${kind}\u0000${name}\u0000${labels.join('\u0000')}`;
+    let canonicalKey = `${kind}\u0000${name}\u0000${labels.join('\u0000')}`;
+    if (source !== null) canonicalKey += `\u0001${source.dropped.join('\u0000')}`;
     const existing = this.#idByCanonicalKey.get(canonicalKey);
     if (existing !== undefined) return existing;
 
@@ -205,7 +231,11 @@ export class SeriesTable {
     this.#idByCanonicalKey.set(canonicalKey, id);
     const definition: SeriesDefinition = { id, kind, name, labels, firstOrder: order };
     if (mapped !== null && mapped.ttlMs > 0) definition.ttlMs = mapped.ttlMs;
-    if (kind === SeriesKind.Histogram && mapped?.buckets) {
+    if (source !== null) definition.gaugeSource = source;
+    if (kind === SeriesKind.Histogram && mapped?.summary) {
+      this.#summaryOfSlot[slot] = mapped.summary;
+      definition.summary = mapped.summary;
+    } else if (kind === SeriesKind.Histogram && mapped?.buckets) {
       this.#bucketSetOfSlot[slot] = this.#bucketSetFor(mapped.buckets);
       definition.buckets = mapped.buckets;
     }

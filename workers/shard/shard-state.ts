@@ -21,6 +21,7 @@ import { HistogramStore } from './histogram.js';
 import { Mapper } from './mapper.js';
 import { DROPPED_ID, OVER_CAPACITY_ID, SeriesTable, kindOfId, slotOfId } from './series-table.js';
 import { SetStore } from './set.js';
+import { SummaryStore } from './summary.js';
 import { countParseError, createShardStats } from './shard-stats.js';
 
 export interface ShardStateOptions {
@@ -73,6 +74,7 @@ export class ShardState {
   /** Times the table was started afresh; part of the generation the merger sees. */
   #tableResets = 0;
   readonly #sets = new SetStore();
+  readonly #summaries = new SummaryStore();
   readonly #line: ParsedLine = createParsedLine();
   readonly #limits: SampleLimits;
   #stats: ShardStats = createShardStats();
@@ -189,6 +191,8 @@ export class ShardState {
       sets: this.#sets.drain(),
       stats: this.#stats,
     };
+    const summaries = this.#summaries.drain();
+    if (summaries !== undefined) delta.summaries = summaries;
     if (this.#otlpPoints.length > 0) {
       delta.otlpPoints = this.#otlpPoints;
       this.#otlpPoints = [];
@@ -260,6 +264,13 @@ export class ShardState {
       case SeriesKind.Histogram: {
         const weight = 1 / line.sampleRate;
         const divisor = line.type === 'ms' ? 1000 : 1;
+        const summary = this.table.summaryOf(slot);
+        if (summary !== undefined) {
+          for (let i = 0; i < count; i++) {
+            this.#summaries.observe(id, values[i] / divisor, weight, summary);
+          }
+          break;
+        }
         const store = this.#histogramStoreOf(slot);
         for (let i = 0; i < count; i++) store.observe(slot, id, values[i] / divisor, weight);
         break;

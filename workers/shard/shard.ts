@@ -10,7 +10,7 @@ import {
   isSeqBefore,
 } from '../../src/ring/layout.js';
 import { MAX_UNFOLDED_DELTAS, MergeProgress } from '../../src/ring/merge-progress.js';
-import type { DeltaMessage, PushAck, ShardControl } from '../../src/protocol.js';
+import type { DeltaMessage, MappingApplied, PushAck, ShardControl } from '../../src/protocol.js';
 import { decodeGroupPush } from '../parse/group-push.js';
 import { decodePush } from '../parse/json-push.js';
 import { decodeOtlp } from '../parse/otlp.js';
@@ -70,6 +70,8 @@ export class Shard {
   #inFlight: Array<{ epoch: number; records: number }> = [];
   // First epoch aggregated into the pending delta when the shard held epochs back; else null.
   #heldFrom: number | null = null;
+  /** Rules received and not yet acknowledged: that waits for the table restart. */
+  #unacknowledgedVersion: number | null = null;
 
   constructor(options: ShardOptions) {
     this.#options = options;
@@ -83,8 +85,12 @@ export class Shard {
     this.#epoch = options.startEpoch;
     this.#epochStartSeq = this.#cutOf(options.startEpoch);
     options.controlPort?.on('message', (message: ShardControl) => {
-      if (message.kind === 'mapping') this.#state.replaceMapping(message.mapping);
-      else this.#useMergerPort(message.port);
+      if (message.kind === 'mapping') {
+        this.#state.replaceMapping(message.mapping);
+        this.#unacknowledgedVersion = message.version;
+      } else {
+        this.#useMergerPort(message.port);
+      }
     });
   }
 
@@ -236,6 +242,15 @@ export class Shard {
     const records = Atomics.exchange(this.#unshipped, shard, 0);
     this.#inFlight.push({ epoch, records });
     this.#heldFrom = null;
+    // takeDelta has started a fresh table under the new rules: every line from here uses them.
+    if (this.#unacknowledgedVersion !== null) {
+      const applied: MappingApplied = {
+        kind: 'mapping-applied',
+        version: this.#unacknowledgedVersion,
+      };
+      this.#options.controlPort?.postMessage(applied);
+      this.#unacknowledgedVersion = null;
+    }
   }
 
   /**

@@ -67,6 +67,7 @@ const DEFAULT_CONFIG: DaemonConfig = {
   logsFileMaxFiles: 5,
   mappingConfig: null,
   maxSeries: 200_000,
+  maxSummarySeries: 10_000,
 };
 
 describe('loadCommandLine', () => {

@@ -30,6 +30,9 @@ catalyst:
   aggregations:
     - metric: api_calls
       drop_labels: [pod]
+    - metric: queue_depth
+      drop_labels: [instance]
+      gauge_combine: sum
 `);
     expect(warnings).toEqual([]);
     expect(config).toEqual({
@@ -45,6 +48,7 @@ catalyst:
           ],
           metricType: 'counter',
           observer: 'histogram',
+          summary: null,
           buckets: [0.1, 1],
           ttlMs: 300_000,
         },
@@ -56,6 +60,7 @@ catalyst:
           labels: [],
           metricType: null,
           observer: 'histogram',
+          summary: null,
           buckets: [0.1, 1],
           ttlMs: 0,
         },
@@ -67,13 +72,17 @@ catalyst:
           labels: [],
           metricType: null,
           observer: 'histogram',
+          summary: null,
           buckets: [0.1, 1],
           ttlMs: 300_000,
         },
       ],
       typeTtlMs: [0, 90_000, 0, 0],
       seriesLimits: { api_calls: 100 },
-      aggregations: [{ metric: 'api_calls', dropLabels: ['pod'] }],
+      aggregations: [
+        { metric: 'api_calls', dropLabels: ['pod'], gaugeCombine: 'last' },
+        { metric: 'queue_depth', dropLabels: ['instance'], gaugeCombine: 'sum' },
+      ],
     });
   });
 
@@ -138,6 +147,33 @@ catalyst:
       yaml: 'catalyst: { series_limits: { x: 0 } }',
       message: 'catalyst.series_limits.x must be a positive integer',
     },
+    {
+      case: 'unknown gauge combine rule',
+      yaml: 'catalyst: { aggregations: [{ metric: q, drop_labels: [i], gauge_combine: median }] }',
+      message:
+        'catalyst.aggregations[0].gauge_combine must be one of last, sum, avg, min, max, got median',
+    },
+    {
+      case: 'quantile above 1',
+      yaml: 'mappings: [{ match: a, name: x, summary_options: { quantiles: [{ quantile: 2 }] } }]',
+      message:
+        'mappings[0].summary_options.quantiles[0].quantile must be a number from 0 to 1, got 2',
+    },
+    {
+      case: 'max_age that is not a duration',
+      yaml: 'defaults: { summary_options: { max_age: 10 } }',
+      message: 'defaults.summary_options.max_age must be a duration like 10m, got 10',
+    },
+    {
+      case: 'zero age buckets',
+      yaml: 'mappings: [{ match: a, name: x, summary_options: { age_buckets: 0 } }]',
+      message: 'mappings[0].summary_options.age_buckets must be a positive integer, got 0',
+    },
+    {
+      case: 'unknown key in summary_options',
+      yaml: 'mappings: [{ match: a, name: x, summary_options: { maxage: 1m } }]',
+      message: 'mappings[0].summary_options.maxage is not a supported key',
+    },
     { case: 'not YAML', yaml: 'mappings: [', message: 'not valid YAML' },
   ];
   for (const row of REFUSED) {
@@ -153,13 +189,64 @@ mappings:
   - match: "t.*"
     name: "t"
     observer_type: summary
-    summary_options: { quantiles: [{ quantile: 0.5, error: 0.05 }] }
+    summary_options: { buf_cap: 1000 }
     help: "time"
 `);
     expect(warnings).toEqual([
       'mappings[0].help is ignored: HELP names the source',
-      'mappings[0].summary_options is ignored: summaries are exposed as histograms',
-      'mappings[0].observer_type summary is exposed as a histogram (no quantiles)',
+      'mappings[0].summary_options.buf_cap is ignored: quantiles come from a histogram',
+    ]);
+  });
+
+  it("reads summary options over the file's defaults over statsd_exporter's", () => {
+    const { config, warnings } = parseMappingText(`
+defaults:
+  summary_options: { max_age: 1m }
+mappings:
+  - match: "a.*"
+    name: "a"
+    observer_type: summary
+  - match: "b.*"
+    name: "b"
+    timer_type: summary
+    summary_options:
+      quantiles: [{ quantile: 0.99, error: 0.0005 }, { quantile: 0.5, error: 0.05 }]
+      age_buckets: 3
+  - match: "c.*"
+    name: "c"
+    observer_type: summary
+    quantiles: [{ quantile: 0.9, error: 0.05 }]
+  - match: "d.*"
+    name: "d"
+`);
+    expect(warnings).toEqual([]);
+    expect(config.rules.map((rule) => rule.summary)).toEqual([
+      {
+        quantiles: [
+          { quantile: 0.5, error: 0.05 },
+          { quantile: 0.9, error: 0.01 },
+          { quantile: 0.99, error: 0.001 },
+        ],
+        maxAgeMs: 60_000,
+        ageBuckets: 5,
+        significantDigits: 3,
+      },
+      {
+        quantiles: [
+          { quantile: 0.5, error: 0.05 },
+          { quantile: 0.99, error: 0.0005 },
+        ],
+        maxAgeMs: 60_000,
+        ageBuckets: 3,
+        significantDigits: 4,
+      },
+      {
+        quantiles: [{ quantile: 0.9, error: 0.05 }],
+        maxAgeMs: 60_000,
+        ageBuckets: 5,
+        significantDigits: 2,
+      },
+      null,
     ]);
   });
 

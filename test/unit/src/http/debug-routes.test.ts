@@ -8,9 +8,9 @@ function adminRoutes(token: string | null, withFaults: boolean) {
   const calls: string[] = [];
   const routes = createAdminRoutes({
     token,
-    reload: () => {
+    reload: async () => {
       calls.push('reload');
-      return { isReloaded: true };
+      return { isReloaded: true as const };
     },
     cardinality: async () => {
       calls.push('cardinality');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SeriesKind } from '../../../../src/protocol.js';
-import { createMergedStore, definition } from '../../../helpers/merge.js';
+import { EMPTY_MAPPING, SeriesKind } from '../../../../src/protocol.js';
+import { foldEpoch } from '../../../../workers/merge/fold.js';
+import { createMergedStore, definition, shardDelta } from '../../../helpers/merge.js';
 
 describe('reportCardinality', () => {
   it('lists metrics by series count with their most varied label names', () => {
@@ -13,7 +14,14 @@ describe('reportCardinality', () => {
     expect(store.cardinality()).toEqual({
       seriesCount: 4,
       maxSeries: 100,
+      summarySeriesCount: 0,
+      maxSummarySeries: null,
       seriesLimitDroppedSamples: 0,
+      seriesLimitDrops: {
+        byLimit: { max_series: 0, metric_limit: 0, max_summary_series: 0, worker_spellings: 0 },
+        byMetric: [],
+        otherMetrics: 0,
+      },
       metrics: [
         {
           name: 'hits_total',
@@ -32,6 +40,48 @@ describe('reportCardinality', () => {
           ],
         },
       ],
+    });
+  });
+
+  it('charges samples a limit refused to their metric and to the limit that refused them', () => {
+    const mapping = { ...EMPTY_MAPPING, seriesLimits: { hits: 1 } };
+    const { store } = createMergedStore([], { maxSeries: 3, mapping });
+    const counter = (slot: number, name: string, path: string) =>
+      definition(SeriesKind.Counter, slot, name, slot, { path });
+    const row = (slot: number, samples: number) => [slot * 4 + SeriesKind.Counter, samples, 1];
+    foldEpoch(store, [
+      shardDelta({
+        shard: 0,
+        epoch: 0,
+        definitions: [
+          counter(0, 'hits', '/a'),
+          counter(1, 'hits', '/b'),
+          counter(2, 'other', '/a'),
+          counter(3, 'other', '/b'),
+          counter(4, 'late', '/a'),
+        ],
+        counters: Float64Array.of(...row(0, 1), ...row(1, 2), ...row(2, 1), ...row(3, 1)),
+      }),
+    ]);
+    // The next epoch reuses the refused ids: their samples are charged again.
+    foldEpoch(store, [
+      shardDelta({
+        shard: 0,
+        epoch: 1,
+        counters: Float64Array.of(...row(1, 3), ...row(4, 5)),
+      }),
+    ]);
+    store.limitDrops.countSpellings(7);
+
+    const report = store.cardinality();
+    expect(report.seriesLimitDroppedSamples).toBe(17);
+    expect(report.seriesLimitDrops).toEqual({
+      byLimit: { max_series: 5, metric_limit: 5, max_summary_series: 0, worker_spellings: 7 },
+      byMetric: [
+        { metric: 'hits', limit: 'metric_limit', droppedSamples: 5 },
+        { metric: 'late', limit: 'max_series', droppedSamples: 5 },
+      ],
+      otherMetrics: 0,
     });
   });
 });

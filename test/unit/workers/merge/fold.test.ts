@@ -38,7 +38,11 @@ describe('foldEpoch', () => {
       shardDelta({ shard: 1, epoch: 1, counters: Float64Array.of(id(Counter, 0), 1, 4) }),
     ]);
 
-    expect(outcome).toEqual({ typeConflictSamples: 0, seriesLimitSamples: 0 });
+    expect(outcome).toEqual({
+      typeConflictSamples: 0,
+      seriesLimitSamples: 0,
+      summaryLimitSamples: 0,
+    });
     expect(valueOf(store, 'counter:hits')).toBe(9.5);
   });
 
@@ -289,7 +293,11 @@ describe('foldEpoch with limits and mapped buckets', () => {
       }),
     ]);
 
-    expect(outcome).toEqual({ typeConflictSamples: 0, seriesLimitSamples: 4 });
+    expect(outcome).toEqual({
+      typeConflictSamples: 0,
+      seriesLimitSamples: 4,
+      summaryLimitSamples: 0,
+    });
     expect(valueOf(store, 'counter:kept')).toBe(3);
     // At the bound not even the family is made: a flood of names would register one each.
     expect(store.families.has('counter:late')).toBe(false);

@@ -87,7 +87,13 @@ describe('SeriesStore', () => {
     const sets = [...store.setFamilies];
     expect(sets.map((family) => family.baseName)).toEqual(['users']);
     expect(sets[0]).toBeInstanceOf(GaugeFamily);
-    expect(store.seriesCounts()).toEqual({ counter: 1, gauge: 2, histogram: 0, set: 1 });
+    expect(store.seriesCounts()).toEqual({
+      counter: 1,
+      gauge: 2,
+      histogram: 0,
+      summary: 0,
+      set: 1,
+    });
   });
 
   it('takes a label named __proto__ as a plain label', () => {

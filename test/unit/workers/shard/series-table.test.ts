@@ -30,6 +30,9 @@ catalyst:
   aggregations:
     - metric: web_hits
       drop_labels: [pod, instance]
+    - metric: queue_depth
+      drop_labels: [pod]
+      gauge_combine: max
 `;
 
 describe('SeriesTable with mapping rules', () => {
@@ -60,6 +63,42 @@ describe('SeriesTable with mapping rules', () => {
       ['route', 'home', 'team', 'core'],
     ]);
     expect(table.spellingCount).toBe(2);
+  });
+
+  it('keeps one id per source of a gauge combined by a rule, with its dropped labels', () => {
+    const table = tableOf(RULES);
+    const a = resolve(table, 'queue_depth:3|g|#pod:a,zone:z1');
+    const b = resolve(table, 'queue_depth:4|g|#pod:b,zone:z1');
+
+    expect(b).not.toBe(a);
+    expect(resolve(table, 'queue_depth:+1|g|#zone:z1,pod:a')).toBe(a);
+    expect(table.takeDefinitions()).toEqual([
+      {
+        id: a,
+        kind: 1,
+        name: 'queue_depth',
+        labels: ['zone', 'z1'],
+        firstOrder: 0,
+        gaugeSource: { rule: 'max', dropped: ['pod', 'a'] },
+      },
+      {
+        id: b,
+        kind: 1,
+        name: 'queue_depth',
+        labels: ['zone', 'z1'],
+        firstOrder: 0,
+        gaugeSource: { rule: 'max', dropped: ['pod', 'b'] },
+      },
+    ]);
+  });
+
+  it('still folds counters of a combined gauge name into one id', () => {
+    const table = tableOf(RULES);
+    const a = resolve(table, 'queue_depth:1|c|#pod:a');
+    expect(resolve(table, 'queue_depth:1|c|#pod:b')).toBe(a);
+    expect(table.takeDefinitions()).toEqual([
+      { id: a, kind: 0, name: 'queue_depth', labels: [], firstOrder: 0 },
+    ]);
   });
 
   it('gives a dropped name the DROPPED_ID and no definition', () => {
