@@ -3,9 +3,11 @@
  * stops moving, and compare with what was sent. The sinks: catalyst-metrics, the count-only
  * ceiling receiver, and each peer, all read the same way.
  */
+import dgram from 'node:dgram';
 import { blast } from './blaster.js';
 import { sumExposition } from './exposition-sums.js';
 import { readUdpReceiveBufferErrors, startCpuMeter } from './proc-stats.js';
+import { settle, type SettledCounts } from './settle.js';
 import type { WorkloadShape } from './workload.js';
 
 export interface SinkCounts {
@@ -18,6 +20,8 @@ export interface SinkCounts {
    * them has every read count as a fresh rendering.
    */
   renderings?: number;
+  /** Value of the settle marker gauge in the sink's latest rendering, where it has one. */
+  marker?: number;
 }
 
 export interface SinkUnderTest {
@@ -26,6 +30,11 @@ export interface SinkUnderTest {
   unit: 'counterSum' | 'lines';
   /** How long to wait between reads while waiting for the delivered count to settle. */
   settleIntervalMs: number;
+  /**
+   * StatsD name of a gauge the trial sets after the blast (see settle.ts); `readCounts`
+   * returns its exposed value as `marker`. Absent: the sink is read as settled on stability.
+   */
+  markerName?: string;
   readCounts(): Promise<SinkCounts>;
 }
 
@@ -60,10 +69,10 @@ export async function runUdpTrial(
   const stopCpu = startCpuMeter(sink.pid);
   const sent = await blast({ port: sink.udpPort, linesPerSec, ...settings });
   const daemonCpuPercent = stopCpu();
-  const after = await settle(sink);
+  const after = await settleSink(sink);
   // Not settled in time: what is still folding would count towards the next trial's
   // window, so wait it out (bounded) before the next trial; this one keeps its loss.
-  if (!after.isSettled) await settle(sink);
+  if (!after.isSettled) await settleSink(sink);
 
   const expected = sink.unit === 'counterSum' ? sent.counterSum : sent.lines;
   return {
@@ -78,24 +87,29 @@ export async function runUdpTrial(
   };
 }
 
-/**
- * Reads until two renderings apart show the same delivered count (bounded), then returns
- * it. Renderings, not reads: at 100k series one merge outlasts a flush interval, and two
- * reads of one rendering would look settled while lines are still being folded.
- */
-async function settle(sink: SinkUnderTest): Promise<SinkCounts & { isSettled: boolean }> {
-  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
-  let previous = await sink.readCounts();
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, sink.settleIntervalMs));
-    const current = await sink.readCounts();
-    if (Date.now() > deadline) return { ...current, isSettled: false };
-    const isNewRendering =
-      current.renderings === undefined || current.renderings !== previous.renderings;
-    if (!isNewRendering) continue;
-    if (current.delivered === previous.delivered) return { ...current, isSettled: true };
-    previous = current;
-  }
+// Every trial waits for a higher marker than the last, so an old rendering never matches.
+let lastMarker = 0;
+
+function settleSink(sink: SinkUnderTest): Promise<SettledCounts> {
+  const { markerName, udpPort } = sink;
+  const marker = ++lastMarker;
+  return settle({
+    readCounts: () => sink.readCounts(),
+    ...(markerName === undefined
+      ? {}
+      : { marker, sendMarker: () => sendLine(udpPort, `${markerName}:${marker}|g`) }),
+    intervalMs: sink.settleIntervalMs,
+    timeoutMs: SETTLE_TIMEOUT_MS,
+    now: Date.now,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  });
+}
+
+function sendLine(port: number, line: string): Promise<void> {
+  const socket = dgram.createSocket('udp4');
+  return new Promise((resolve) => {
+    socket.send(line, port, '127.0.0.1', () => socket.close(() => resolve()));
+  });
 }
 
 export function lossPercent(sent: number, received: number): number {
@@ -107,10 +121,10 @@ export function lossPercent(sent: number, received: number): number {
 export async function countFromExposition(
   url: string,
   deliveredPrefix: string,
-  names: { ring?: string; parse?: string; renderings?: string },
+  names: { ring?: string; parse?: string; renderings?: string; marker?: string },
 ): Promise<SinkCounts> {
   const text = await (await fetch(url)).text();
-  const wanted = [names.ring, names.parse, names.renderings];
+  const wanted = [names.ring, names.parse, names.renderings, names.marker];
   const sums = sumExposition(
     text,
     deliveredPrefix,
@@ -123,5 +137,8 @@ export async function countFromExposition(
     ringDroppedMessages: read(names.ring),
     parseErrors: read(names.parse),
     ...(names.renderings === undefined ? {} : { renderings: read(names.renderings) }),
+    ...(names.marker === undefined || !sums.byName.has(names.marker)
+      ? {}
+      : { marker: read(names.marker) }),
   };
 }

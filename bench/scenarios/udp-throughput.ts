@@ -19,6 +19,9 @@ import { isPeerInstalled, startPeer, type PeerDefinition } from '../peers/peer.j
 import type { BenchContext, Scenario, ScenarioResult } from './scenario.js';
 import { searchOptions, TRIAL_FLUSH_INTERVAL_MS, trialDurationMs } from './trial-settings.js';
 
+// Exposed under the same name; outside COUNTER_NAME_PREFIX, so never counted as delivered.
+const SETTLE_MARKER_NAME = 'bench_settle_marker';
+
 export function udpThroughputScenario(
   name: string,
   shape: WorkloadShape,
@@ -45,11 +48,13 @@ async function runThroughput(
     udpPort: daemon.udpPort,
     unit: 'counterSum',
     settleIntervalMs: TRIAL_FLUSH_INTERVAL_MS + 50,
+    markerName: SETTLE_MARKER_NAME,
     readCounts: () =>
       countFromExposition(daemon.metricsUrl, COUNTER_NAME_PREFIX, {
         ring: 'catalyst_ring_dropped_messages_total',
         parse: 'catalyst_parse_errors_total',
         renderings: 'catalyst_merge_duration_seconds_count',
+        marker: SETTLE_MARKER_NAME,
       }),
   };
   const trials: TrialPoint[] = [];
