@@ -22,6 +22,23 @@ export function renderTable(scenarios: ScenarioResult[]): string {
   return [format(header), ...rows.map(format)].join('\n');
 }
 
+/** Per scenario and thread: idle and GC share, then the top functions by self time. */
+export function renderProfiles(scenarios: ScenarioResult[]): string {
+  const lines: string[] = ["cpu profiles (self time, % of the thread's profiled time):"];
+  for (const scenario of scenarios) {
+    for (const profile of scenario.profiles ?? []) {
+      lines.push(
+        `${scenario.name} / ${profile.thread} (${profile.file}, ${profile.profiledMs} ms): ` +
+          `idle ${profile.idlePercent}%, gc ${profile.gcPercent}%`,
+      );
+      for (const entry of profile.top) {
+        lines.push(`  ${entry.selfPercent.toFixed(1).padStart(5)}%  ${entry.function}`);
+      }
+    }
+  }
+  return lines.join('\n');
+}
+
 export function renderChanges(changes: FigureChange[], previousFile: string): string {
   if (changes.length === 0) return `no figure in common with ${previousFile}`;
   const lines = changes.map((c) => {

@@ -32,7 +32,10 @@ async function runCardinality(
   context: BenchContext,
 ): Promise<ScenarioResult> {
   const shape: WorkloadShape = { packing: 'packed', series, mix: 'counters' };
-  const daemon = await startBenchDaemon({ flushIntervalMs: FLUSH_INTERVAL_MS });
+  const daemon = await startBenchDaemon({
+    flushIntervalMs: FLUSH_INTERVAL_MS,
+    cpuProfileDirectory: context.cpuProfileDirectory,
+  });
   try {
     const rssEmptyBytes = readRssBytes(daemon.pid);
     const seriesSeen = await populate(daemon, shape, name, context);

@@ -20,7 +20,10 @@ export const freshnessScenario: Scenario = {
 
 async function runFreshness(context: BenchContext): Promise<ScenarioResult> {
   const samples = context.isQuick ? 6 : 40;
-  const daemon = await startBenchDaemon({ flushIntervalMs: DEFAULTS.flushIntervalMs });
+  const daemon = await startBenchDaemon({
+    flushIntervalMs: DEFAULTS.flushIntervalMs,
+    cpuProfileDirectory: context.cpuProfileDirectory,
+  });
   const socket = dgram.createSocket('udp4');
   const histogram = hdr.build({
     lowestDiscernibleValue: 1,

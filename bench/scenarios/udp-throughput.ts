@@ -42,7 +42,10 @@ async function runThroughput(
   startRate: number,
   context: BenchContext,
 ): Promise<ScenarioResult> {
-  const daemon = await startBenchDaemon({ flushIntervalMs: TRIAL_FLUSH_INTERVAL_MS });
+  const daemon = await startBenchDaemon({
+    flushIntervalMs: TRIAL_FLUSH_INTERVAL_MS,
+    cpuProfileDirectory: context.cpuProfileDirectory,
+  });
   const ours: SinkUnderTest = {
     pid: daemon.pid,
     udpPort: daemon.udpPort,
