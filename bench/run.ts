@@ -52,8 +52,10 @@ async function main(): Promise<void> {
       ? path.join(options.resultsDirectory, `${baseName}-cpuprof`, fileNameOf(scenario.name))
       : null;
     if (cpuProfileDirectory !== null) mkdirSync(cpuProfileDirectory, { recursive: true });
+    const scenarioStarted = Date.now();
     try {
       const result = await scenario.run({ ...context, cpuProfileDirectory });
+      result.durationSec = Math.round((Date.now() - scenarioStarted) / 1000);
       // Read after the scenario: every thread writes its profile as the daemon exits.
       if (cpuProfileDirectory !== null) result.profiles = readCpuProfiles(cpuProfileDirectory);
       results.push(result);

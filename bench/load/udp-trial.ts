@@ -55,6 +55,8 @@ export interface TrialSettings {
   shape: WorkloadShape;
   durationMs: number;
   senders: number;
+  /** Wait out a trial that did not settle before returning (default); false for peers. */
+  isWaitingOutUnsettled?: boolean;
 }
 
 const SETTLE_TIMEOUT_MS = 15_000;
@@ -72,7 +74,7 @@ export async function runUdpTrial(
   const after = await settleSink(sink);
   // Not settled in time: what is still folding would count towards the next trial's
   // window, so wait it out (bounded) before the next trial; this one keeps its loss.
-  if (!after.isSettled) await settleSink(sink);
+  if (!after.isSettled && settings.isWaitingOutUnsettled !== false) await settleSink(sink);
 
   const expected = sink.unit === 'counterSum' ? sent.counterSum : sent.lines;
   return {

@@ -19,7 +19,14 @@ export function renderTable(scenarios: ScenarioResult[]): string {
   );
   const format = (row: string[]): string =>
     row.map((cell, i) => (i === 4 ? cell : cell.padEnd(widths[i]))).join('  ');
-  return [format(header), ...rows.map(format)].join('\n');
+  const skips = scenarios.flatMap((s) =>
+    Object.entries(s.skippedPeers ?? {}).map(([peer, reason]) => `  ${s.name}: ${peer} ${reason}`),
+  );
+  return [
+    format(header),
+    ...rows.map(format),
+    ...(skips.length > 0 ? ['peers not measured:', ...skips] : []),
+  ].join('\n');
 }
 
 /** Per scenario and thread: idle and GC share, then the top functions by self time. */

@@ -33,9 +33,13 @@ export interface ScenarioResult {
   ceilingRatio: number | null;
   /** catalyst-metrics / the best peer present; absent when no peer ran. */
   peerRatio?: number;
+  /** Installed peers not measured (or stopped early) at this scenario, with the reason. */
+  skippedPeers?: Record<string, string>;
   /** Scenario-specific figures, each name carrying its unit. */
   figures: Record<string, number | string | boolean | null>;
   trials?: TrialPoint[];
+  /** Wall time of the scenario, peers and ceiling searches included; set by the runner. */
+  durationSec?: number;
   /** --cpu-prof: one summary per thread of every daemon the scenario ran. */
   profiles?: ThreadProfile[];
 }
