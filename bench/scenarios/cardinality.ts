@@ -7,7 +7,12 @@ import { blast } from '../load/blaster.js';
 import { startBenchDaemon, type BenchDaemon } from '../load/daemon-process.js';
 import { sumExposition } from '../load/exposition-sums.js';
 import { readRssBytes, startCpuMeter } from '../load/proc-stats.js';
-import { loadScrape } from '../load/scrape-load.js';
+import {
+  loadScrape,
+  measureScrapeLatency,
+  type LatencyFigures,
+  type ScrapeFigures,
+} from '../load/scrape-load.js';
 import { COUNTER_NAME_PREFIX, type WorkloadShape } from '../load/workload.js';
 import type { BenchContext, Scenario, ScenarioResult } from './scenario.js';
 
@@ -16,6 +21,7 @@ const BACKGROUND_LINES_PER_SEC = 100_000;
 const FLUSH_INTERVAL_MS = 1000;
 const POPULATED_TIMEOUT_MS = 60_000;
 const RENDERINGS = 'catalyst_merge_duration_seconds_count';
+const SCRAPE_CONNECTIONS = 4;
 
 export function cardinalityScenario(name: string, series: number, isInQuick: boolean): Scenario {
   return {
@@ -41,16 +47,17 @@ async function runCardinality(
     const seriesSeen = await populate(daemon, shape, name, context);
     const rssBytes = readRssBytes(daemon.pid);
 
-    context.progress(`${name}: autocannon on /metrics while ingest runs`);
+    context.progress(`${name}: autocannon, then node:http, on /metrics while ingest runs`);
     const durationSec = context.isQuick ? 2 : 5;
     const stopCpu = startCpuMeter(daemon.pid);
-    const [scrape] = await Promise.all([
-      loadScrape(daemon.metricsUrl, durationSec, 4),
+    // One blast covers both clients, which run one after the other.
+    const [{ scrape, lean }] = await Promise.all([
+      scrapeBothWays(daemon.metricsUrl, durationSec),
       blast({
         port: daemon.udpPort,
         shape,
         linesPerSec: BACKGROUND_LINES_PER_SEC,
-        durationMs: durationSec * 1000,
+        durationMs: 2 * durationSec * 1000,
         senders: 1,
       }),
     ]);
@@ -64,6 +71,9 @@ async function runCardinality(
         rssBytes,
         bytesPerSeries: seriesSeen > 0 ? Math.round((rssBytes - rssEmptyBytes) / seriesSeen) : null,
         ...scrape,
+        nodeHttpRequestsPerSec: lean.requestsPerSec,
+        nodeHttpLatencyP50Ms: lean.latencyP50Ms,
+        nodeHttpLatencyP99Ms: lean.latencyP99Ms,
         daemonCpuPercentDuringScrape: stopCpu(),
         backgroundIngestLinesPerSec: BACKGROUND_LINES_PER_SEC,
       },
@@ -71,6 +81,15 @@ async function runCardinality(
   } finally {
     await daemon.stop();
   }
+}
+
+async function scrapeBothWays(
+  url: string,
+  durationSec: number,
+): Promise<{ scrape: ScrapeFigures; lean: LatencyFigures }> {
+  const scrape = await loadScrape(url, durationSec, SCRAPE_CONNECTIONS);
+  const lean = await measureScrapeLatency(url, durationSec, SCRAPE_CONNECTIONS);
+  return { scrape, lean };
 }
 
 /**
