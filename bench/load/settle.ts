@@ -3,8 +3,8 @@
  * has caught up with everything sent, or a bound passes.
  *
  * Two conditions, both needed for catalyst-metrics at high cardinality:
- *  1. Marker (sinks that have one): the trial sets a gauge through the same socket after the
- *     blast and waits for a rendering that shows it. At 100k series one rendering outlasts
+ *  1. Marker (sinks that have one): the trial sends a marker line through the same socket
+ *     after the blast and waits for a rendering that counts it. At 100k series one rendering outlasts
  *     several flush intervals, so the merger folds and renders epochs seconds behind the
  *     socket: two renderings in a row can both predate the blast and agree on a count that
  *     lacks every line of the trial. Only a rendering that shows the marker is known to
@@ -18,7 +18,7 @@ export interface SettleDriver {
   readCounts(): Promise<SinkCounts>;
   /** Sends the marker again; called on every poll until a rendering shows it. */
   sendMarker?(): Promise<void>;
-  /** The marker value this trial waits for; absent when the sink has no marker. */
+  /** The marker count this trial waits for; absent when the sink has no marker. */
   marker?: number;
   intervalMs: number;
   timeoutMs: number;

@@ -20,7 +20,7 @@ export interface SinkCounts {
    * them has every read count as a fresh rendering.
    */
   renderings?: number;
-  /** Value of the settle marker gauge in the sink's latest rendering, where it has one. */
+  /** Marker lines the sink has taken so far (see `SinkUnderTest.markerLine`), where it has one. */
   marker?: number;
 }
 
@@ -31,10 +31,11 @@ export interface SinkUnderTest {
   /** How long to wait between reads while waiting for the delivered count to settle. */
   settleIntervalMs: number;
   /**
-   * StatsD name of a gauge the trial sets after the blast (see settle.ts); `readCounts`
-   * returns its exposed value as `marker`. Absent: the sink is read as settled on stability.
+   * A StatsD line the trial sends after the blast, and again on every settle poll, that the
+   * sink counts apart from the delivered lines (see settle.ts); `readCounts` returns how many
+   * it has taken as `marker`. Absent: the sink is read as settled on stability alone.
    */
-  markerName?: string;
+  markerLine?: string;
   readCounts(): Promise<SinkCounts>;
 }
 
@@ -89,17 +90,20 @@ export async function runUdpTrial(
   };
 }
 
-// Every trial waits for a higher marker than the last, so an old rendering never matches.
-let lastMarker = 0;
+// Marker lines sent to each sink so far. Every earlier one left before this trial's blast, so
+// a count past them means one sent after the blast was taken, and with it the whole blast.
+const markersSent = new WeakMap<SinkUnderTest, number>();
 
 function settleSink(sink: SinkUnderTest): Promise<SettledCounts> {
-  const { markerName, udpPort } = sink;
-  const marker = ++lastMarker;
+  const { markerLine, udpPort } = sink;
+  const sentBefore = markersSent.get(sink) ?? 0;
+  const sendMarker = async (): Promise<void> => {
+    markersSent.set(sink, (markersSent.get(sink) ?? 0) + 1);
+    await sendLine(udpPort, markerLine!);
+  };
   return settle({
     readCounts: () => sink.readCounts(),
-    ...(markerName === undefined
-      ? {}
-      : { marker, sendMarker: () => sendLine(udpPort, `${markerName}:${marker}|g`) }),
+    ...(markerLine === undefined ? {} : { marker: sentBefore + 1, sendMarker }),
     intervalMs: sink.settleIntervalMs,
     timeoutMs: SETTLE_TIMEOUT_MS,
     now: Date.now,
@@ -124,6 +128,8 @@ export async function countFromExposition(
   url: string,
   deliveredPrefix: string,
   names: { ring?: string; parse?: string; renderings?: string; marker?: string },
+  /** Line prefix of the marker's samples, for sinks that expose it under a shared name. */
+  markerPrefix?: string,
 ): Promise<SinkCounts> {
   const text = await (await fetch(url)).text();
   const wanted = [names.ring, names.parse, names.renderings, names.marker];
@@ -139,8 +145,10 @@ export async function countFromExposition(
     ringDroppedMessages: read(names.ring),
     parseErrors: read(names.parse),
     ...(names.renderings === undefined ? {} : { renderings: read(names.renderings) }),
-    ...(names.marker === undefined || !sums.byName.has(names.marker)
+    ...(names.marker === undefined ? {} : { marker: read(names.marker) }),
+    // A second pass, only for peers: their expositions are small.
+    ...(markerPrefix === undefined
       ? {}
-      : { marker: read(names.marker) }),
+      : { marker: sumExposition(text, markerPrefix, []).prefixSum }),
   };
 }

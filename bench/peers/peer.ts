@@ -29,6 +29,11 @@ export interface PeerDefinition {
   countedUnit: 'counterSum' | 'lines';
   /** The peer publishes what it received at most this often. */
   publishIntervalMs: number;
+  /**
+   * The settle marker (see bench/load/settle.ts): a line counted apart from the delivered
+   * lines, and the line prefix of the samples that count it. Absent: settled on stability.
+   */
+  marker?: { line: string; countedPrefix: string };
   /** Why the peer is not run at this shape (measured to fall over there); null to run it. */
   skipReason?(shape: WorkloadShape): string | null;
 }

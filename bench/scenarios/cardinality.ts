@@ -3,6 +3,7 @@
  * autocannon against /metrics while ingest keeps running over the same series. Memory and
  * scrape share one scenario because populating 1M series is the slow part of both.
  */
+import { DEFAULTS } from '../../src/config/defaults.js';
 import { blast } from '../load/blaster.js';
 import { startBenchDaemon, type BenchDaemon } from '../load/daemon-process.js';
 import { sumExposition } from '../load/exposition-sums.js';
@@ -40,6 +41,8 @@ async function runCardinality(
   const shape: WorkloadShape = { packing: 'packed', series, mix: 'counters' };
   const daemon = await startBenchDaemon({
     flushIntervalMs: FLUSH_INTERVAL_MS,
+    // The default bound (200000) would cap the 1M scenario at 200k series exposed.
+    extraArgs: ['--max-series', String(Math.max(series, DEFAULTS.maxSeries))],
     cpuProfileDirectory: context.cpuProfileDirectory,
   });
   try {

@@ -63,12 +63,14 @@ async function searchPeer(
     udpPort: running.udpPort,
     unit: peer.countedUnit,
     settleIntervalMs: peer.publishIntervalMs + 300,
-    readCounts: () => countFromExposition(running.metricsUrl, peer.countedPrefix, {}),
+    ...(peer.marker === undefined ? {} : { markerLine: peer.marker.line }),
+    readCounts: () =>
+      countFromExposition(running.metricsUrl, peer.countedPrefix, {}, peer.marker?.countedPrefix),
   };
   try {
     const label = `${name}: ${peer.name}`;
     return await searchSink(
-      { label, sink, shape, startRate, repeats: 1, isUnsettledFallingOver: true },
+      { label, sink, shape, startRate, isReference: true, isUnsettledFallingOver: true },
       context,
     );
   } finally {

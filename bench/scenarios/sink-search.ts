@@ -12,8 +12,8 @@ export interface SinkSearch {
   startRate: number;
   /** Every trial is appended here as it ends. */
   trials?: TrialPoint[];
-  /** Overrides the mode's repeats (peers run one). */
-  repeats?: number;
+  /** A reference (ceiling, peer), searched once rather than repeated for a spread. */
+  isReference?: boolean;
   /**
    * A trial that does not settle ends the search as fallen over, and is not waited out:
    * for peers, where each further trial would only wait out the same bound again.
@@ -22,7 +22,7 @@ export interface SinkSearch {
 }
 
 export function searchSink(search: SinkSearch, context: BenchContext): Promise<SearchResult> {
-  const options = searchOptions(context.isQuick, search.startRate);
+  const options = searchOptions(context.isQuick, search.startRate, search.isReference);
   const isUnsettledFallingOver = search.isUnsettledFallingOver ?? false;
   const settings = {
     shape: search.shape,
@@ -30,8 +30,7 @@ export function searchSink(search: SinkSearch, context: BenchContext): Promise<S
     senders: context.senders,
     isWaitingOutUnsettled: !isUnsettledFallingOver,
   };
-  const repeats = search.repeats ?? options.repeats;
-  return searchLosslessRate({ ...options, repeats }, async (rate) => {
+  return searchLosslessRate(options, async (rate) => {
     context.progress(`${search.label} at ${formatRate(rate)} lines/s`);
     const point = await runUdpTrial(search.sink, settings, rate);
     search.trials?.push(point);

@@ -19,9 +19,6 @@ import type { BenchContext, Scenario, ScenarioResult } from './scenario.js';
 import { searchSink } from './sink-search.js';
 import { TRIAL_FLUSH_INTERVAL_MS } from './trial-settings.js';
 
-// Exposed under the same name; outside COUNTER_NAME_PREFIX, so never counted as delivered.
-const SETTLE_MARKER_NAME = 'bench_settle_marker';
-
 export function udpThroughputScenario(
   name: string,
   shape: WorkloadShape,
@@ -51,13 +48,14 @@ async function runThroughput(
     udpPort: daemon.udpPort,
     unit: 'counterSum',
     settleIntervalMs: TRIAL_FLUSH_INTERVAL_MS + 50,
-    markerName: SETTLE_MARKER_NAME,
+    // Exposed as bench_settle_marker: outside COUNTER_NAME_PREFIX, never counted as delivered.
+    markerLine: 'bench.settle_marker:1|c',
     readCounts: () =>
       countFromExposition(daemon.metricsUrl, COUNTER_NAME_PREFIX, {
         ring: 'catalyst_ring_dropped_messages_total',
         parse: 'catalyst_parse_errors_total',
         renderings: 'catalyst_merge_duration_seconds_count',
-        marker: SETTLE_MARKER_NAME,
+        marker: 'bench_settle_marker',
       }),
   };
   const trials: TrialPoint[] = [];
@@ -140,7 +138,7 @@ async function searchCeiling(
   };
   try {
     const label = `ceiling ${shape.packing}: count-only receiver`;
-    return await searchSink({ label, sink, shape, startRate }, context);
+    return await searchSink({ label, sink, shape, startRate, isReference: true }, context);
   } finally {
     await receiver.stop();
   }
