@@ -48,14 +48,14 @@ async function runThroughput(
     udpPort: daemon.udpPort,
     unit: 'counterSum',
     settleIntervalMs: TRIAL_FLUSH_INTERVAL_MS + 50,
-    // Exposed as bench_settle_marker: outside COUNTER_NAME_PREFIX, never counted as delivered.
+    // Exposed as bench_settle_marker_total: outside COUNTER_NAME_PREFIX, never counted as delivered.
     markerLine: 'bench.settle_marker:1|c',
     readCounts: () =>
       countFromExposition(daemon.metricsUrl, COUNTER_NAME_PREFIX, {
         ring: 'catalyst_ring_dropped_messages_total',
         parse: 'catalyst_parse_errors_total',
         renderings: 'catalyst_merge_duration_seconds_count',
-        marker: 'bench_settle_marker',
+        marker: 'bench_settle_marker_total',
       }),
   };
   const trials: TrialPoint[] = [];
