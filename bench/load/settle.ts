@@ -10,7 +10,8 @@
  *     lacks every line of the trial. Only a rendering that shows the marker is known to
  *     cover the epochs the blast fell into (they are folded in order, the marker after them).
  *  2. Stability: two renderings apart show the same delivered count, so a delta folded
- *     late (a shard that missed its epoch) still lands before the figure is taken.
+ *     late (a shard that missed its epoch) still lands before the figure is taken. Skipped
+ *     for a sink whose marker reading is final (`isMarkerFinal`).
  */
 import type { SinkCounts } from './udp-trial.js';
 
@@ -20,6 +21,11 @@ export interface SettleDriver {
   sendMarker?(): Promise<void>;
   /** The marker count this trial waits for; absent when the sink has no marker. */
   marker?: number;
+  /**
+   * True when one reading that counts the marker is final: the sink publishes the marker
+   * and the delivered count in one snapshot, and nothing can be folded after it (netdata).
+   */
+  isMarkerFinal?: boolean;
   intervalMs: number;
   timeoutMs: number;
   now(): number;
@@ -32,6 +38,9 @@ export async function settle(driver: SettleDriver): Promise<SettledCounts> {
   const deadline = driver.now() + driver.timeoutMs;
   let previous = await waitForMarker(driver, deadline);
   if (previous === null) return { ...(await driver.readCounts()), isSettled: false };
+  if (driver.isMarkerFinal === true && driver.marker !== undefined) {
+    return { ...previous, isSettled: true };
+  }
 
   // Bounded by the deadline: every pass sleeps one interval.
   for (;;) {

@@ -36,6 +36,8 @@ export interface SinkUnderTest {
    * it has taken as `marker`. Absent: the sink is read as settled on stability alone.
    */
   markerLine?: string;
+  /** The reading that counts the marker is final (see settle.ts `isMarkerFinal`). */
+  isMarkerFinal?: boolean;
   readCounts(): Promise<SinkCounts>;
 }
 
@@ -103,7 +105,9 @@ function settleSink(sink: SinkUnderTest): Promise<SettledCounts> {
   };
   return settle({
     readCounts: () => sink.readCounts(),
-    ...(markerLine === undefined ? {} : { marker: sentBefore + 1, sendMarker }),
+    ...(markerLine === undefined
+      ? {}
+      : { marker: sentBefore + 1, sendMarker, isMarkerFinal: sink.isMarkerFinal ?? false }),
     intervalMs: sink.settleIntervalMs,
     timeoutMs: SETTLE_TIMEOUT_MS,
     now: Date.now,
@@ -111,7 +115,7 @@ function settleSink(sink: SinkUnderTest): Promise<SettledCounts> {
   });
 }
 
-function sendLine(port: number, line: string): Promise<void> {
+export function sendLine(port: number, line: string): Promise<void> {
   const socket = dgram.createSocket('udp4');
   return new Promise((resolve) => {
     socket.send(line, port, '127.0.0.1', () => socket.close(() => resolve()));

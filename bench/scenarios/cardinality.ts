@@ -8,6 +8,8 @@ import { blast } from '../load/blaster.js';
 import { startBenchDaemon, type BenchDaemon } from '../load/daemon-process.js';
 import { sumExposition } from '../load/exposition-sums.js';
 import { readRssBytes, startCpuMeter } from '../load/proc-stats.js';
+import { settle } from '../load/settle.js';
+import { sendLine } from '../load/udp-trial.js';
 import {
   loadScrape,
   measureScrapeLatency,
@@ -21,7 +23,9 @@ const POPULATE_LINES_PER_SEC = 200_000;
 const BACKGROUND_LINES_PER_SEC = 100_000;
 const FLUSH_INTERVAL_MS = 1000;
 const POPULATED_TIMEOUT_MS = 60_000;
-const RENDERINGS = 'catalyst_merge_duration_seconds_count';
+const MARKER_LINE = 'bench.settle_marker:1|c';
+const MARKER_NAME = 'bench_settle_marker_total';
+
 const SCRAPE_CONNECTIONS = 4;
 
 export function cardinalityScenario(name: string, series: number, isInQuick: boolean): Scenario {
@@ -107,6 +111,7 @@ async function populate(
   context: BenchContext,
 ): Promise<number> {
   const passes = context.isQuick ? 2 : 4;
+  const markers = { sent: 0 };
   let seen = 0;
   for (let pass = 1; pass <= passes && seen < shape.series; pass++) {
     context.progress(`${name}: sending ${shape.series} series, pass ${pass} of ${passes}`);
@@ -117,28 +122,40 @@ async function populate(
       durationMs: Math.ceil((shape.series * 1.05 * 1000) / POPULATE_LINES_PER_SEC),
       senders: context.senders,
     });
-    seen = await waitForSeries(daemon, shape.series);
+    seen = await waitForSeries(daemon, markers);
   }
   return seen;
 }
 
 /**
- * Scrapes (bounded) until two renderings apart expose the same number of series, or all
- * of them. Renderings, not scrapes: one merge at 1M series outlasts the flush interval.
+ * Sends a marker line (bounded, once a second) until a rendering counts it, then returns
+ * how many series that rendering exposes: everything sent before the marker is in it.
+ * Equal counts in two renderings were not enough: at 1M series the merger folds the new
+ * names for a minute, renders every few seconds, and two renderings can agree mid-way.
  */
-async function waitForSeries(daemon: BenchDaemon, expected: number): Promise<number> {
-  const deadline = Date.now() + POPULATED_TIMEOUT_MS;
-  const read = async () => {
-    const sums = sumExposition(await daemon.scrape(), COUNTER_NAME_PREFIX, [RENDERINGS]);
-    return { seen: sums.prefixSamples, renderings: sums.byName.get(RENDERINGS) ?? 0 };
-  };
-  let previous = await read();
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, FLUSH_INTERVAL_MS));
-    const current = await read();
-    if (current.seen >= expected || Date.now() > deadline) return current.seen;
-    if (current.renderings === previous.renderings) continue;
-    if (current.seen === previous.seen) return current.seen;
-    previous = current;
-  }
+async function waitForSeries(daemon: BenchDaemon, markers: { sent: number }): Promise<number> {
+  const sentBefore = markers.sent;
+  const settled = await settle({
+    readCounts: async () => {
+      const text = await daemon.scrape();
+      const sums = sumExposition(text, COUNTER_NAME_PREFIX, [MARKER_NAME]);
+      return {
+        delivered: sums.prefixSamples,
+        ringDroppedMessages: 0,
+        parseErrors: 0,
+        marker: sums.byName.get(MARKER_NAME) ?? 0,
+      };
+    },
+    marker: sentBefore + 1,
+    sendMarker: async () => {
+      markers.sent++;
+      await sendLine(daemon.udpPort, MARKER_LINE);
+    },
+    isMarkerFinal: true,
+    intervalMs: FLUSH_INTERVAL_MS,
+    timeoutMs: POPULATED_TIMEOUT_MS,
+    now: Date.now,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  });
+  return settled.delivered;
 }

@@ -62,8 +62,10 @@ async function searchPeer(
     pid: running.pid,
     udpPort: running.udpPort,
     unit: peer.countedUnit,
-    settleIntervalMs: peer.publishIntervalMs + 300,
-    ...(peer.marker === undefined ? {} : { markerLine: peer.marker.line }),
+    // With a marker, poll twice per publication; without, reads must straddle one.
+    settleIntervalMs:
+      peer.marker === undefined ? peer.publishIntervalMs + 300 : peer.publishIntervalMs / 2,
+    ...(peer.marker === undefined ? {} : { markerLine: peer.marker.line, isMarkerFinal: true }),
     readCounts: () =>
       countFromExposition(running.metricsUrl, peer.countedPrefix, {}, peer.marker?.countedPrefix),
   };

@@ -83,6 +83,22 @@ describe('settle', () => {
     expect(settled.isSettled).toBe(true);
   });
 
+  it('takes the first reading that counts the marker as final when the sink says it is', async () => {
+    const driver = scriptedDriver([
+      { delivered: 1000, marker: 3 },
+      { delivered: 5000, marker: 4 },
+      { delivered: 5200, marker: 4 },
+    ]);
+    driver.marker = 4;
+    driver.isMarkerFinal = true;
+    driver.sendMarker = async () => {};
+
+    const settled = await settle(driver);
+
+    expect(settled).toMatchObject({ delivered: 5000, marker: 4, isSettled: true });
+    expect(driver.reads).toBe(2);
+  });
+
   it('reports not settled when no rendering shows the marker within the bound', async () => {
     const driver = scriptedDriver([{ delivered: 1000, renderings: 7 }], { timeoutMs: 3000 });
     driver.marker = 1;
