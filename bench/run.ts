@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { closeSenders } from './load/blaster.js';
 import { helpText, parseBenchArgs } from './options.js';
 import { renderChartSvg } from './report/chart-svg.js';
 import { readCpuProfiles } from './report/cpu-profile.js';
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
     }
   }
   writeProgress('');
+  closeSenders();
 
   const run = { environment: describeEnvironment(options.isQuick, started), scenarios: results };
   const previous = readPreviousResults(options.resultsDirectory, baseName);

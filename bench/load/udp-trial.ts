@@ -20,6 +20,8 @@ export interface SinkCounts {
    * them has every read count as a fresh rendering.
    */
   renderings?: number;
+  /** Deltas the sink folded after their epoch (ours: catalyst_merge_late_deltas_total). */
+  lateDeltas?: number;
   /** Marker lines the sink has taken so far (see `SinkUnderTest.markerLine`), where it has one. */
   marker?: number;
 }
@@ -50,6 +52,11 @@ export interface TrialPoint {
   kernelDroppedDatagrams: number;
   ringDroppedMessages: number;
   parseErrors: number;
+  /**
+   * Deltas folded late during the trial: a shard more than the epoch gate's wait behind.
+   * The settle marker does not wait for those, so loss beside a non-zero count may be late.
+   */
+  lateDeltas: number;
   /** False when the sink's figures still moved at the settle bound: loss may be staleness. */
   isSettled: boolean;
 }
@@ -88,6 +95,7 @@ export async function runUdpTrial(
     kernelDroppedDatagrams: readUdpReceiveBufferErrors() - kernelBefore,
     ringDroppedMessages: after.ringDroppedMessages - before.ringDroppedMessages,
     parseErrors: after.parseErrors - before.parseErrors,
+    lateDeltas: (after.lateDeltas ?? 0) - (before.lateDeltas ?? 0),
     isSettled: after.isSettled,
   };
 }
@@ -131,12 +139,18 @@ export function lossPercent(sent: number, received: number): number {
 export async function countFromExposition(
   url: string,
   deliveredPrefix: string,
-  names: { ring?: string; parse?: string; renderings?: string; marker?: string },
+  names: {
+    ring?: string;
+    parse?: string;
+    renderings?: string;
+    marker?: string;
+    lateDeltas?: string;
+  },
   /** Line prefix of the marker's samples, for sinks that expose it under a shared name. */
   markerPrefix?: string,
 ): Promise<SinkCounts> {
   const text = await (await fetch(url)).text();
-  const wanted = [names.ring, names.parse, names.renderings, names.marker];
+  const wanted = [names.ring, names.parse, names.renderings, names.marker, names.lateDeltas];
   const sums = sumExposition(
     text,
     deliveredPrefix,
@@ -150,6 +164,7 @@ export async function countFromExposition(
     parseErrors: read(names.parse),
     ...(names.renderings === undefined ? {} : { renderings: read(names.renderings) }),
     ...(names.marker === undefined ? {} : { marker: read(names.marker) }),
+    ...(names.lateDeltas === undefined ? {} : { lateDeltas: read(names.lateDeltas) }),
     // A second pass, only for peers: their expositions are small.
     ...(markerPrefix === undefined
       ? {}

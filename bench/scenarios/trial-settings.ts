@@ -8,8 +8,9 @@ export const MIN_DELIVERED_RATIO = 0.999;
 
 /**
  * Search settings. catalyst-metrics, the subject, gets three repeats (a median and a
- * spread) of two bisection steps; the references (ceiling, peers) one repeat of three steps,
- * the same resolution once. Together they keep a full run near five minutes on 2 cores.
+ * spread) of two bisection steps, each resolving the rate to a quarter of the bracket's
+ * floor; the references (ceiling, peers) one repeat of three steps, to an eighth. That
+ * keeps a full run near five minutes on 2 cores.
  */
 export function searchOptions(
   isQuick: boolean,

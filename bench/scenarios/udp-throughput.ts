@@ -50,12 +50,16 @@ async function runThroughput(
     settleIntervalMs: TRIAL_FLUSH_INTERVAL_MS + 50,
     // Exposed as bench_settle_marker_total: outside COUNTER_NAME_PREFIX, never counted as delivered.
     markerLine: 'bench.settle_marker:1|c',
+    // Epochs fold in order and the gate holds each for a slow shard (at least 5 s), so the
+    // rendering that counts the marker has the blast; a delta later still is counted late.
+    isMarkerFinal: true,
     readCounts: () =>
       countFromExposition(daemon.metricsUrl, COUNTER_NAME_PREFIX, {
         ring: 'catalyst_ring_dropped_messages_total',
         parse: 'catalyst_parse_errors_total',
         renderings: 'catalyst_merge_duration_seconds_count',
         marker: 'bench_settle_marker_total',
+        lateDeltas: 'catalyst_merge_late_deltas_total',
       }),
   };
   const trials: TrialPoint[] = [];
@@ -97,6 +101,7 @@ async function runThroughput(
       firstLossKernelDatagrams: lossStart?.kernelDroppedDatagrams ?? null,
       firstLossRingMessages: lossStart?.ringDroppedMessages ?? null,
       firstLossParseErrors: lossStart?.parseErrors ?? null,
+      lateDeltas: trials.reduce((sum, t) => sum + t.lateDeltas, 0),
       lastLosslessDaemonCpuPercent: lastLossless?.daemonCpuPercent ?? null,
       lastLosslessSendersCpuPercent: lastLossless?.sendersCpuPercent ?? null,
     },
