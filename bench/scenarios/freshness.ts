@@ -21,7 +21,7 @@ export const freshnessScenario: Scenario = {
 };
 
 async function runFreshness(context: BenchContext): Promise<ScenarioResult> {
-  const samples = context.isQuick ? 6 : 40;
+  const samples = context.isQuick ? 20 : 40;
   const daemon = await startBenchDaemon({
     flushIntervalMs: DEFAULTS.flushIntervalMs,
     cpuProfileDirectory: context.cpuProfileDirectory,
