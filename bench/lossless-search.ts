@@ -8,11 +8,16 @@
  * `repeats` bisections run over the bracket found once by the growth phase; the figure is
  * their median, the spread their min and max. A trial is whatever `runTrial` does: the caller
  * owns sockets and processes, this file owns only the arithmetic.
+ *
+ * A trial that reports the sink has fallen over (it did not even settle) ends the search at
+ * once: each further trial would wait out the same bound and say nothing new.
  */
 
 export interface TrialOutcome {
   offeredLinesPerSec: number;
   deliveredRatio: number;
+  /** True when the sink is past measuring (e.g. still busy at the settle bound). */
+  hasFallenOver?: boolean;
 }
 
 export interface SearchOptions {
@@ -33,6 +38,8 @@ export interface SearchResult {
   spread: { min: number; max: number };
   /** True when no trial lost lines: the figure is a floor set by `maxRate`, not a limit. */
   isCappedByMaxRate: boolean;
+  /** Offered rate of the trial at which the sink fell over; null when it never did. */
+  fellOverAtLinesPerSec: number | null;
   trials: TrialOutcome[];
 }
 
@@ -45,30 +52,32 @@ export async function searchLosslessRate(
   const trials: TrialOutcome[] = [];
   // Rates are searched as asked for, but reported as offered: senders may fall short.
   let lastOffered = 0;
+  let fellOverAt: number | null = null;
   const isLossless = async (rate: number): Promise<boolean> => {
     const outcome = await runTrial(rate);
     trials.push(outcome);
     lastOffered = outcome.offeredLinesPerSec;
-    return outcome.deliveredRatio >= options.minDeliveredRatio;
+    if (outcome.hasFallenOver === true) fellOverAt = outcome.offeredLinesPerSec;
+    return outcome.deliveredRatio >= options.minDeliveredRatio && fellOverAt === null;
   };
+  const single = (rate: number, isCapped: boolean): SearchResult => ({
+    losslessLinesPerSec: rate,
+    spread: { min: rate, max: rate },
+    isCappedByMaxRate: isCapped,
+    fellOverAtLinesPerSec: fellOverAt,
+    trials,
+  });
 
   const bracket = await findBracket(options, isLossless, () => lastOffered);
-  if (bracket.lossy === null) {
-    const rate = bracket.losslessOffered;
-    return {
-      losslessLinesPerSec: rate,
-      spread: { min: rate, max: rate },
-      isCappedByMaxRate: true,
-      trials,
-    };
-  }
+  if (fellOverAt !== null) return single(bracket.losslessOffered, false);
+  if (bracket.lossy === null) return single(bracket.losslessOffered, true);
 
   const found: number[] = [];
-  for (let repeat = 0; repeat < options.repeats; repeat++) {
+  for (let repeat = 0; repeat < options.repeats && fellOverAt === null; repeat++) {
     let low = bracket.lossless;
     let lowOffered = bracket.losslessOffered;
     let high = bracket.lossy;
-    for (let step = 0; step < options.bisectSteps; step++) {
+    for (let step = 0; step < options.bisectSteps && fellOverAt === null; step++) {
       const middle = Math.round((low + high) / 2);
       if (await isLossless(middle)) {
         low = middle;
@@ -83,6 +92,7 @@ export async function searchLosslessRate(
     losslessLinesPerSec: median(found),
     spread: { min: Math.min(...found), max: Math.max(...found) },
     isCappedByMaxRate: false,
+    fellOverAtLinesPerSec: fellOverAt,
     trials,
   };
 }

@@ -9,6 +9,8 @@ export interface BenchOptions {
   only: string[];
   senders: number;
   resultsDirectory: string;
+  /** --cpu-prof: run each daemon under `node --cpu-prof` and summarise every thread's profile. */
+  isCpuProfiling: boolean;
 }
 
 export const DEFAULT_SENDERS = 2;
@@ -21,6 +23,7 @@ export function parseBenchArgs(args: string[], defaultResultsDirectory: string):
     only: [],
     senders: DEFAULT_SENDERS,
     resultsDirectory: defaultResultsDirectory,
+    isCpuProfiling: false,
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -32,6 +35,7 @@ export function parseBenchArgs(args: string[], defaultResultsDirectory: string):
     else if (arg === '--senders')
       options.senders = parsePositiveInteger(requireValue(args, ++i, arg), arg);
     else if (arg === '--results-dir') options.resultsDirectory = requireValue(args, ++i, arg);
+    else if (arg === '--cpu-prof') options.isCpuProfiling = true;
     else throw new Error(`unknown option ${arg}; see --help`);
   }
   return options;
@@ -55,7 +59,7 @@ export function helpText(
 ): string {
   const width = Math.max(...scenarios.map((s) => s.name.length));
   return [
-    'usage: npm run bench -- [--quick] [--only <text>]... [--[no-]peers] [--senders <n>] [--results-dir <dir>]',
+    'usage: npm run bench -- [--quick] [--only <text>]... [--[no-]peers] [--senders <n>] [--results-dir <dir>] [--cpu-prof]',
     '',
     '  --quick            fewer and shorter trials, skips scenarios not marked quick (< 60 s)',
     '  --peers            run installed peers (netdata, collectd) even with --quick',
@@ -63,6 +67,10 @@ export function helpText(
     '  --only <text>      run scenarios whose name contains <text>; repeatable',
     `  --senders <n>      UDP sender processes of the blaster (default ${DEFAULT_SENDERS})`,
     '  --results-dir <d>  where <timestamp>.json and .svg go (default bench/results)',
+    '  --cpu-prof         run each daemon under node --cpu-prof; every thread (main, shards,',
+    '                     merger) writes a profile to <results-dir>/<timestamp>-cpuprof/<scenario>/',
+    '                     and the top self-time functions go into the JSON and the printed table;',
+    "                     figures measured this way carry the profiler's cost",
     '  --help             this text',
     '',
     'scenarios (q: also in --quick):',

@@ -3,11 +3,13 @@
  * bench/results/<timestamp>.json and .svg, prints the table and the change against the
  * previous results file.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { closeSenders } from './load/blaster.js';
 import { helpText, parseBenchArgs } from './options.js';
 import { renderChartSvg } from './report/chart-svg.js';
+import { readCpuProfiles } from './report/cpu-profile.js';
 import { compareResults } from './report/compare.js';
 import {
   describeEnvironment,
@@ -15,7 +17,7 @@ import {
   resultsBaseName,
   writeResults,
 } from './report/result-file.js';
-import { renderChanges, renderTable } from './report/table.js';
+import { renderChanges, renderProfiles, renderTable } from './report/table.js';
 import { SCENARIOS } from './scenarios/index.js';
 import type { BenchContext, ScenarioResult } from './scenarios/scenario.js';
 
@@ -34,19 +36,30 @@ async function main(): Promise<void> {
       : !options.isQuick || s.isInQuick,
   );
   const started = new Date();
+  const baseName = resultsBaseName(started);
   const context: BenchContext = {
     isQuick: options.isQuick,
     senders: options.senders,
     isPeersEnabled: options.isPeersEnabled ?? !options.isQuick,
     progress: (text) => writeProgress(`[${elapsed(started)}] ${text}`),
     ceilings: new Map(),
+    cpuProfileDirectory: null,
   };
 
   const results: ScenarioResult[] = [];
   for (const [i, scenario] of selected.entries()) {
     context.progress(`${i + 1}/${selected.length} ${scenario.name}`);
+    const cpuProfileDirectory = options.isCpuProfiling
+      ? path.join(options.resultsDirectory, `${baseName}-cpuprof`, fileNameOf(scenario.name))
+      : null;
+    if (cpuProfileDirectory !== null) mkdirSync(cpuProfileDirectory, { recursive: true });
+    const scenarioStarted = Date.now();
     try {
-      results.push(await scenario.run(context));
+      const result = await scenario.run({ ...context, cpuProfileDirectory });
+      result.durationSec = Math.round((Date.now() - scenarioStarted) / 1000);
+      // Read after the scenario: every thread writes its profile as the daemon exits.
+      if (cpuProfileDirectory !== null) result.profiles = readCpuProfiles(cpuProfileDirectory);
+      results.push(result);
     } catch (err) {
       // One failing scenario must not lose the figures of the others.
       results.push({
@@ -58,8 +71,8 @@ async function main(): Promise<void> {
     }
   }
   writeProgress('');
+  closeSenders();
 
-  const baseName = resultsBaseName(started);
   const run = { environment: describeEnvironment(options.isQuick, started), scenarios: results };
   const previous = readPreviousResults(options.resultsDirectory, baseName);
   const file = writeResults(options.resultsDirectory, baseName, run);
@@ -67,6 +80,7 @@ async function main(): Promise<void> {
   writeFileSync(chart, renderChartSvg(results));
 
   console.log(renderTable(results));
+  if (options.isCpuProfiling) console.log(`\n${renderProfiles(results)}`);
   console.log(
     `\nload average at start: ${run.environment.loadAverage.join(' ')}; took ${elapsed(started)}`,
   );
@@ -78,6 +92,11 @@ async function main(): Promise<void> {
 function writeProgress(text: string): void {
   if (process.stdout.isTTY) process.stdout.write(`\r\x1b[K${text}`);
   else if (text !== '') console.log(text);
+}
+
+/** `udp/packed 1k counters` → `udp-packed-1k-counters`. */
+function fileNameOf(scenarioName: string): string {
+  return scenarioName.replace(/[^a-zA-Z0-9]+/g, '-');
 }
 
 function elapsed(since: Date): string {

@@ -2,9 +2,9 @@
  * The UDP blaster: several sender processes (sender.ts) share the offered rate, so that on
  * a small machine the senders compete with the sink for cores the way real services do.
  */
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { SenderJob, SenderReport } from './sender.js';
+import type { SenderJob, SenderReply, SenderReport, SenderRequest } from './sender.js';
 import type { WorkloadShape } from './workload.js';
 
 const SENDER_SCRIPT = fileURLToPath(new URL('./sender.js', import.meta.url));
@@ -46,7 +46,7 @@ export async function blast(options: BlastOptions): Promise<BlastResult> {
     firstLine: Math.floor((i * options.shape.series) / options.senders),
     datagramCount,
   }));
-  const reports = await Promise.all(jobs.map(runSenderProcess));
+  const reports = await Promise.all(jobs.map((job, i) => senderAt(i).run(job)));
 
   const elapsedMs = Math.max(...reports.map((r) => r.elapsedMs));
   const lines = reports.reduce((sum, r) => sum + r.lines, 0);
@@ -59,15 +59,50 @@ export async function blast(options: BlastOptions): Promise<BlastResult> {
   };
 }
 
-function runSenderProcess(job: SenderJob): Promise<SenderReport> {
-  return new Promise((resolve, reject) => {
-    const child = fork(SENDER_SCRIPT, [JSON.stringify(job)], { stdio: 'inherit' });
-    let report: SenderReport | null = null;
-    child.once('message', (message) => (report = message as SenderReport));
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (report !== null) resolve(report);
-      else reject(new Error(`sender exited with ${code} before reporting`));
-    });
+interface PooledSender {
+  run(job: SenderJob): Promise<SenderReport>;
+  close(): void;
+}
+
+// Forked on first use and kept for the whole run: a fork and module load per trial cost
+// half a second to a second of wall time, a third of each trial.
+const pool: PooledSender[] = [];
+
+function senderAt(index: number): PooledSender {
+  while (pool.length <= index) pool.push(forkSender());
+  return pool[index];
+}
+
+/** Ends every pooled sender process; the runner calls it once, after the last scenario. */
+export function closeSenders(): void {
+  for (const sender of pool.splice(0)) sender.close();
+}
+
+function forkSender(): PooledSender {
+  const child: ChildProcess = fork(SENDER_SCRIPT, [], { stdio: 'inherit' });
+  const waiting = new Map<number, { resolve(r: SenderReport): void; reject(e: Error): void }>();
+  let nextId = 0;
+  child.on('message', (reply: SenderReply) => {
+    waiting.get(reply.id)?.resolve(reply.report);
+    waiting.delete(reply.id);
   });
+  child.once('exit', (code) => {
+    // A pooled sender that dies fails what it had in hand; the next blast forks anew.
+    const index = pool.indexOf(sender);
+    if (index >= 0) pool.splice(index, 1);
+    for (const pending of waiting.values()) {
+      pending.reject(new Error(`sender exited with ${code} before reporting`));
+    }
+    waiting.clear();
+  });
+  const sender: PooledSender = {
+    run: (job) =>
+      new Promise((resolve, reject) => {
+        const request: SenderRequest = { id: nextId++, job };
+        waiting.set(request.id, { resolve, reject });
+        child.send(request);
+      }),
+    close: () => child.disconnect(),
+  };
+  return sender;
 }

@@ -23,6 +23,8 @@ export interface DaemonOptions {
   flushIntervalMs: number;
   workers?: number;
   extraArgs?: string[];
+  /** Runs the daemon under `node --cpu-prof`, each thread writing its profile here at exit. */
+  cpuProfileDirectory?: string | null;
 }
 
 export async function startBenchDaemon(options: DaemonOptions): Promise<BenchDaemon> {
@@ -38,7 +40,13 @@ export async function startBenchDaemon(options: DaemonOptions): Promise<BenchDae
     ...(options.workers === undefined ? [] : ['--workers', String(options.workers)]),
     ...(options.extraArgs ?? []),
   ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Worker threads inherit these through process.execArgv: shards and merger profile too.
+  const nodeArgs = options.cpuProfileDirectory
+    ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDirectory]
+    : [];
+  const child = spawn(process.execPath, [...nodeArgs, ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const baseUrl = `http://127.0.0.1:${httpPort}`;

@@ -1,10 +1,11 @@
 /**
- * One sender process of the blaster (forked by blaster.ts). Paces datagrams to its share of
- * the offered rate, keeps at most MAX_IN_FLIGHT sends outstanding, stops at the deadline or
- * the datagram count, whichever comes first, and reports what it sent over IPC.
+ * One sender process of the blaster (forked once by blaster.ts, then given job after job
+ * over IPC, so that a trial does not pay a process start). For each job it paces datagrams
+ * to its share of the offered rate, keeps at most MAX_IN_FLIGHT sends outstanding, stops at
+ * the deadline or the datagram count, whichever comes first, and reports what it sent.
  */
 import dgram from 'node:dgram';
-import { buildWorkload, type WorkloadShape } from './workload.js';
+import { buildWorkload, type Workload, type WorkloadShape } from './workload.js';
 
 export interface SenderJob {
   port: number;
@@ -13,6 +14,17 @@ export interface SenderJob {
   durationMs: number;
   firstLine: number;
   datagramCount: number;
+}
+
+/** What blaster.ts sends: a job and the id its report must carry back. */
+export interface SenderRequest {
+  id: number;
+  job: SenderJob;
+}
+
+export interface SenderReply {
+  id: number;
+  report: SenderReport;
 }
 
 export interface SenderReport {
@@ -25,8 +37,21 @@ export interface SenderReport {
 
 const MAX_IN_FLIGHT = 256;
 
+// Built once per shape and slice: at 1M series a workload takes a while to build.
+const workloads = new Map<string, Workload>();
+
+function workloadFor(job: SenderJob): Workload {
+  const key = JSON.stringify([job.shape, job.firstLine, job.datagramCount]);
+  let workload = workloads.get(key);
+  if (workload === undefined) {
+    workload = buildWorkload(job.shape, job.firstLine, job.datagramCount);
+    workloads.set(key, workload);
+  }
+  return workload;
+}
+
 async function runSender(job: SenderJob): Promise<SenderReport> {
-  const workload = buildWorkload(job.shape, job.firstLine, job.datagramCount);
+  const workload = workloadFor(job);
   const meanLines =
     workload.linesPerDatagram.reduce((a, b) => a + b, 0) / workload.datagrams.length;
   const datagramsPerMs = job.linesPerSec / meanLines / 1000;
@@ -71,6 +96,11 @@ async function runSender(job: SenderJob): Promise<SenderReport> {
   return report;
 }
 
-const job = JSON.parse(process.argv[2]) as SenderJob;
-const report = await runSender(job);
-process.send!(report, () => process.exit(0));
+process.on('message', (request: SenderRequest) => {
+  void runSender(request.job).then((report) => {
+    const reply: SenderReply = { id: request.id, report };
+    process.send!(reply);
+  });
+});
+// The blaster went away (run over, or crashed): nothing more will come.
+process.on('disconnect', () => process.exit(0));

@@ -8,6 +8,7 @@ import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freeTcpPort, freeUdpPort, stopChild } from '../load/daemon-process.js';
+import type { WorkloadShape } from '../load/workload.js';
 
 export interface PeerPorts {
   udpPort: number;
@@ -28,6 +29,13 @@ export interface PeerDefinition {
   countedUnit: 'counterSum' | 'lines';
   /** The peer publishes what it received at most this often. */
   publishIntervalMs: number;
+  /**
+   * The settle marker (see bench/load/settle.ts): a line counted apart from the delivered
+   * lines, and the line prefix of the samples that count it. Absent: settled on stability.
+   */
+  marker?: { line: string; countedPrefix: string };
+  /** Why the peer is not run at this shape (measured to fall over there); null to run it. */
+  skipReason?(shape: WorkloadShape): string | null;
 }
 
 export interface RunningPeer {

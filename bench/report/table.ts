@@ -19,7 +19,31 @@ export function renderTable(scenarios: ScenarioResult[]): string {
   );
   const format = (row: string[]): string =>
     row.map((cell, i) => (i === 4 ? cell : cell.padEnd(widths[i]))).join('  ');
-  return [format(header), ...rows.map(format)].join('\n');
+  const skips = scenarios.flatMap((s) =>
+    Object.entries(s.skippedPeers ?? {}).map(([peer, reason]) => `  ${s.name}: ${peer} ${reason}`),
+  );
+  return [
+    format(header),
+    ...rows.map(format),
+    ...(skips.length > 0 ? ['peers not measured:', ...skips] : []),
+  ].join('\n');
+}
+
+/** Per scenario and thread: idle and GC share, then the top functions by self time. */
+export function renderProfiles(scenarios: ScenarioResult[]): string {
+  const lines: string[] = ["cpu profiles (self time, % of the thread's profiled time):"];
+  for (const scenario of scenarios) {
+    for (const profile of scenario.profiles ?? []) {
+      lines.push(
+        `${scenario.name} / ${profile.thread} (${profile.file}, ${profile.profiledMs} ms): ` +
+          `idle ${profile.idlePercent}%, gc ${profile.gcPercent}%`,
+      );
+      for (const entry of profile.top) {
+        lines.push(`  ${entry.selfPercent.toFixed(1).padStart(5)}%  ${entry.function}`);
+      }
+    }
+  }
+  return lines.join('\n');
 }
 
 export function renderChanges(changes: FigureChange[], previousFile: string): string {

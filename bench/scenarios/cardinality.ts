@@ -3,19 +3,31 @@
  * autocannon against /metrics while ingest keeps running over the same series. Memory and
  * scrape share one scenario because populating 1M series is the slow part of both.
  */
+import { DEFAULTS } from '../../src/config/defaults.js';
 import { blast } from '../load/blaster.js';
 import { startBenchDaemon, type BenchDaemon } from '../load/daemon-process.js';
 import { sumExposition } from '../load/exposition-sums.js';
 import { readRssBytes, startCpuMeter } from '../load/proc-stats.js';
-import { loadScrape } from '../load/scrape-load.js';
+import { settle } from '../load/settle.js';
+import { sendLine } from '../load/udp-trial.js';
+import {
+  loadScrape,
+  measureScrapeLatency,
+  type LatencyFigures,
+  type ScrapeFigures,
+} from '../load/scrape-load.js';
 import { COUNTER_NAME_PREFIX, type WorkloadShape } from '../load/workload.js';
 import type { BenchContext, Scenario, ScenarioResult } from './scenario.js';
 
 const POPULATE_LINES_PER_SEC = 200_000;
 const BACKGROUND_LINES_PER_SEC = 100_000;
 const FLUSH_INTERVAL_MS = 1000;
-const POPULATED_TIMEOUT_MS = 60_000;
-const RENDERINGS = 'catalyst_merge_duration_seconds_count';
+// A bound, not a wait: the wait ends when the marker is counted (1M names: about a minute).
+const POPULATED_TIMEOUT_MS = 180_000;
+const MARKER_LINE = 'bench.settle_marker:1|c';
+const MARKER_NAME = 'bench_settle_marker_total';
+
+const SCRAPE_CONNECTIONS = 4;
 
 export function cardinalityScenario(name: string, series: number, isInQuick: boolean): Scenario {
   return {
@@ -32,22 +44,28 @@ async function runCardinality(
   context: BenchContext,
 ): Promise<ScenarioResult> {
   const shape: WorkloadShape = { packing: 'packed', series, mix: 'counters' };
-  const daemon = await startBenchDaemon({ flushIntervalMs: FLUSH_INTERVAL_MS });
+  const daemon = await startBenchDaemon({
+    flushIntervalMs: FLUSH_INTERVAL_MS,
+    // The default bound (200000) would cap the 1M scenario at 200k series exposed.
+    extraArgs: ['--max-series', String(Math.max(series, DEFAULTS.maxSeries))],
+    cpuProfileDirectory: context.cpuProfileDirectory,
+  });
   try {
     const rssEmptyBytes = readRssBytes(daemon.pid);
     const seriesSeen = await populate(daemon, shape, name, context);
     const rssBytes = readRssBytes(daemon.pid);
 
-    context.progress(`${name}: autocannon on /metrics while ingest runs`);
+    context.progress(`${name}: autocannon, then node:http, on /metrics while ingest runs`);
     const durationSec = context.isQuick ? 2 : 5;
     const stopCpu = startCpuMeter(daemon.pid);
-    const [scrape] = await Promise.all([
-      loadScrape(daemon.metricsUrl, durationSec, 4),
+    // One blast covers both clients, which run one after the other.
+    const [{ scrape, lean }] = await Promise.all([
+      scrapeBothWays(daemon.metricsUrl, durationSec),
       blast({
         port: daemon.udpPort,
         shape,
         linesPerSec: BACKGROUND_LINES_PER_SEC,
-        durationMs: durationSec * 1000,
+        durationMs: 2 * durationSec * 1000,
         senders: 1,
       }),
     ]);
@@ -61,6 +79,9 @@ async function runCardinality(
         rssBytes,
         bytesPerSeries: seriesSeen > 0 ? Math.round((rssBytes - rssEmptyBytes) / seriesSeen) : null,
         ...scrape,
+        nodeHttpRequestsPerSec: lean.requestsPerSec,
+        nodeHttpLatencyP50Ms: lean.latencyP50Ms,
+        nodeHttpLatencyP99Ms: lean.latencyP99Ms,
         daemonCpuPercentDuringScrape: stopCpu(),
         backgroundIngestLinesPerSec: BACKGROUND_LINES_PER_SEC,
       },
@@ -70,10 +91,21 @@ async function runCardinality(
   }
 }
 
+async function scrapeBothWays(
+  url: string,
+  durationSec: number,
+): Promise<{ scrape: ScrapeFigures; lean: LatencyFigures }> {
+  const scrape = await loadScrape(url, durationSec, SCRAPE_CONNECTIONS);
+  const lean = await measureScrapeLatency(url, durationSec, SCRAPE_CONNECTIONS);
+  return { scrape, lean };
+}
+
 /**
  * Sends every series, pass after pass (bounded), until the daemon exposes them all: a
  * pass may lose lines, since the lossless rate at high cardinality is far below the rate
- * that makes populating 1M series take seconds. Returns how many series are exposed.
+ * that makes populating 1M series take seconds. Another pass only follows a pass whose
+ * marker was counted: one still folding would only be given more work. Returns how many
+ * series are exposed.
  */
 async function populate(
   daemon: BenchDaemon,
@@ -82,6 +114,7 @@ async function populate(
   context: BenchContext,
 ): Promise<number> {
   const passes = context.isQuick ? 2 : 4;
+  const markers = { sent: 0 };
   let seen = 0;
   for (let pass = 1; pass <= passes && seen < shape.series; pass++) {
     context.progress(`${name}: sending ${shape.series} series, pass ${pass} of ${passes}`);
@@ -92,28 +125,47 @@ async function populate(
       durationMs: Math.ceil((shape.series * 1.05 * 1000) / POPULATE_LINES_PER_SEC),
       senders: context.senders,
     });
-    seen = await waitForSeries(daemon, shape.series);
+    const counted = await waitForSeries(daemon, shape.series, markers);
+    seen = counted.seen;
+    if (!counted.isSettled) break;
   }
   return seen;
 }
 
 /**
- * Scrapes (bounded) until two renderings apart expose the same number of series, or all
- * of them. Renderings, not scrapes: one merge at 1M series outlasts the flush interval.
+ * Sends a marker line (bounded, once a second) until a rendering counts it, then returns
+ * how many series that rendering exposes: everything sent before the marker is in it.
+ * Equal counts in two renderings were not enough: at 1M series the merger folds the new
+ * names for a minute, renders every few seconds, and two renderings can agree mid-way.
  */
-async function waitForSeries(daemon: BenchDaemon, expected: number): Promise<number> {
-  const deadline = Date.now() + POPULATED_TIMEOUT_MS;
-  const read = async () => {
-    const sums = sumExposition(await daemon.scrape(), COUNTER_NAME_PREFIX, [RENDERINGS]);
-    return { seen: sums.prefixSamples, renderings: sums.byName.get(RENDERINGS) ?? 0 };
-  };
-  let previous = await read();
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, FLUSH_INTERVAL_MS));
-    const current = await read();
-    if (current.seen >= expected || Date.now() > deadline) return current.seen;
-    if (current.renderings === previous.renderings) continue;
-    if (current.seen === previous.seen) return current.seen;
-    previous = current;
-  }
+async function waitForSeries(
+  daemon: BenchDaemon,
+  series: number,
+  markers: { sent: number },
+): Promise<{ seen: number; isSettled: boolean }> {
+  const sentBefore = markers.sent;
+  const settled = await settle({
+    readCounts: async () => {
+      const text = await daemon.scrape();
+      const sums = sumExposition(text, COUNTER_NAME_PREFIX, [MARKER_NAME]);
+      return {
+        delivered: sums.prefixSamples,
+        ringDroppedMessages: 0,
+        parseErrors: 0,
+        marker: sums.byName.get(MARKER_NAME) ?? 0,
+      };
+    },
+    marker: sentBefore + 1,
+    sendMarker: async () => {
+      markers.sent++;
+      await sendLine(daemon.udpPort, MARKER_LINE);
+    },
+    isMarkerFinal: true,
+    // Each poll reads the whole exposition (113 MB at 1M series): rarer as it grows.
+    intervalMs: Math.max(FLUSH_INTERVAL_MS, Math.round(series / 200)),
+    timeoutMs: POPULATED_TIMEOUT_MS,
+    now: Date.now,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  });
+  return { seen: settled.delivered, isSettled: settled.isSettled };
 }

@@ -4,11 +4,13 @@
  */
 import dgram from 'node:dgram';
 import * as hdr from 'hdr-histogram-js';
-import { startBenchDaemon } from '../load/daemon-process.js';
+import { startBenchDaemon, type BenchDaemon } from '../load/daemon-process.js';
 import { DEFAULTS } from '../../src/config/defaults.js';
 import type { BenchContext, ScenarioResult, Scenario } from './scenario.js';
 
 const POLL_INTERVAL_MS = 5;
+// Not a divisor of any usual flush interval: the sends land all over the flush phase.
+const SEND_SPACING_MS = 53;
 const VISIBLE_TIMEOUT_MS = 10_000;
 
 export const freshnessScenario: Scenario = {
@@ -19,8 +21,11 @@ export const freshnessScenario: Scenario = {
 };
 
 async function runFreshness(context: BenchContext): Promise<ScenarioResult> {
-  const samples = context.isQuick ? 6 : 40;
-  const daemon = await startBenchDaemon({ flushIntervalMs: DEFAULTS.flushIntervalMs });
+  const samples = context.isQuick ? 20 : 40;
+  const daemon = await startBenchDaemon({
+    flushIntervalMs: DEFAULTS.flushIntervalMs,
+    cpuProfileDirectory: context.cpuProfileDirectory,
+  });
   const socket = dgram.createSocket('udp4');
   const histogram = hdr.build({
     lowestDiscernibleValue: 1,
@@ -29,17 +34,12 @@ async function runFreshness(context: BenchContext): Promise<ScenarioResult> {
   });
   let missed = 0;
   try {
-    for (let i = 1; i <= samples; i++) {
-      context.progress(`freshness: sample ${i} of ${samples}`);
-      const expected = `bench_fresh ${i}\n`;
-      const sentAt = performance.now();
-      socket.send(`bench.fresh:${i}|g`, daemon.udpPort, '127.0.0.1');
-      const isVisible = await pollUntil(async () => (await daemon.scrape()).includes(expected));
+    context.progress(`freshness: ${samples} gauges, one every ${SEND_SPACING_MS} ms`);
+    const latenciesMs = await measureFreshness(daemon, socket, samples);
+    for (const latencyMs of latenciesMs) {
       // Microseconds, so that p50 and p99 keep sub-millisecond detail.
-      if (isVisible) histogram.recordValue(Math.round((performance.now() - sentAt) * 1000));
-      else missed++;
-      // Spread sends over the flush phase rather than land each right after a flush.
-      await new Promise((resolve) => setTimeout(resolve, (i * 137) % DEFAULTS.flushIntervalMs));
+      if (latencyMs === null) missed++;
+      else histogram.recordValue(Math.round(latencyMs * 1000));
     }
   } finally {
     socket.close();
@@ -60,11 +60,40 @@ async function runFreshness(context: BenchContext): Promise<ScenarioResult> {
   };
 }
 
-async function pollUntil(isDone: () => Promise<boolean>): Promise<boolean> {
-  const deadline = Date.now() + VISIBLE_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (await isDone()) return true;
-    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+/**
+ * Sends gauge `bench.fresh<i>` = i every SEND_SPACING_MS and scrapes every POLL_INTERVAL_MS
+ * until each is visible (bounded): the samples overlap, so 40 of them take about three
+ * seconds rather than forty. Returns each sample's send-to-visible time, null if never seen.
+ */
+async function measureFreshness(
+  daemon: BenchDaemon,
+  socket: dgram.Socket,
+  samples: number,
+): Promise<Array<number | null>> {
+  const sentAt: Array<number | null> = Array.from({ length: samples }, () => null);
+  const latenciesMs: Array<number | null> = Array.from({ length: samples }, () => null);
+  const timers = sentAt.map((_, i) =>
+    setTimeout(() => {
+      sentAt[i] = performance.now();
+      socket.send(`bench.fresh${i}:${i}|g`, daemon.udpPort, '127.0.0.1');
+    }, i * SEND_SPACING_MS),
+  );
+
+  const deadline = Date.now() + samples * SEND_SPACING_MS + VISIBLE_TIMEOUT_MS;
+  try {
+    // Bounded by the deadline; each pass is one scrape checked against every pending sample.
+    while (Date.now() < deadline && latenciesMs.some((latency) => latency === null)) {
+      const text = await daemon.scrape();
+      const scrapedAt = performance.now();
+      for (let i = 0; i < samples; i++) {
+        const sent = sentAt[i];
+        if (sent === null || latenciesMs[i] !== null) continue;
+        if (text.includes(`\nbench_fresh${i} ${i}\n`)) latenciesMs[i] = scrapedAt - sent;
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+    }
+  } finally {
+    for (const timer of timers) clearTimeout(timer);
   }
-  return false;
+  return latenciesMs;
 }

@@ -26,14 +26,16 @@ export function standaloneScenario(options: {
       };
       const figures: ScenarioResult['figures'] = {};
       for (const row of report.results) {
+        // push.js names its rows `case`, other scripts `name`.
+        const rowName = String(row.name ?? row.case);
         for (const [key, value] of Object.entries(row)) {
-          if (key === 'name') continue;
+          if (key === 'name' || key === 'case') continue;
           if (
             typeof value === 'number' ||
             typeof value === 'string' ||
             typeof value === 'boolean'
           ) {
-            figures[`${row.name}/${key}`] = value;
+            figures[`${rowName}/${key}`] = value;
           }
         }
       }

@@ -13,11 +13,11 @@ import {
   type TrialPoint,
 } from '../load/udp-trial.js';
 import { COUNTER_NAME_PREFIX, type WorkloadShape } from '../load/workload.js';
-import { searchLosslessRate, type SearchResult } from '../lossless-search.js';
-import { PEERS } from '../peers/index.js';
-import { isPeerInstalled, startPeer, type PeerDefinition } from '../peers/peer.js';
+import type { SearchResult } from '../lossless-search.js';
+import { searchPeers } from './peer-search.js';
 import type { BenchContext, Scenario, ScenarioResult } from './scenario.js';
-import { searchOptions, TRIAL_FLUSH_INTERVAL_MS, trialDurationMs } from './trial-settings.js';
+import { searchSink } from './sink-search.js';
+import { TRIAL_FLUSH_INTERVAL_MS } from './trial-settings.js';
 
 export function udpThroughputScenario(
   name: string,
@@ -39,29 +39,40 @@ async function runThroughput(
   startRate: number,
   context: BenchContext,
 ): Promise<ScenarioResult> {
-  const daemon = await startBenchDaemon({ flushIntervalMs: TRIAL_FLUSH_INTERVAL_MS });
+  const daemon = await startBenchDaemon({
+    flushIntervalMs: TRIAL_FLUSH_INTERVAL_MS,
+    cpuProfileDirectory: context.cpuProfileDirectory,
+  });
   const ours: SinkUnderTest = {
     pid: daemon.pid,
     udpPort: daemon.udpPort,
     unit: 'counterSum',
     settleIntervalMs: TRIAL_FLUSH_INTERVAL_MS + 50,
+    // Exposed as bench_settle_marker_total: outside COUNTER_NAME_PREFIX, never counted as delivered.
+    markerLine: 'bench.settle_marker:1|c',
+    // Epochs fold in order and the gate holds each for a slow shard (at least 5 s), so the
+    // rendering that counts the marker has the blast; a delta later still is counted late.
+    isMarkerFinal: true,
     readCounts: () =>
       countFromExposition(daemon.metricsUrl, COUNTER_NAME_PREFIX, {
         ring: 'catalyst_ring_dropped_messages_total',
         parse: 'catalyst_parse_errors_total',
         renderings: 'catalyst_merge_duration_seconds_count',
+        marker: 'bench_settle_marker_total',
+        lateDeltas: 'catalyst_merge_late_deltas_total',
       }),
   };
   const trials: TrialPoint[] = [];
   let search: SearchResult;
   try {
-    search = await searchSink(`${name}: catalyst-metrics`, ours, shape, startRate, context, trials);
+    const label = `${name}: catalyst-metrics`;
+    search = await searchSink({ label, sink: ours, shape, startRate, trials }, context);
   } finally {
     await daemon.stop();
   }
 
   const ceiling = await ceilingFor(shape, startRate, context);
-  const peers = await searchPeers(name, shape, startRate, context);
+  const { peers, skippedPeers } = await searchPeers(name, shape, startRate, context);
   const bestPeer = Math.max(0, ...Object.values(peers));
   const lossStart = trials
     .filter((t) => t.lossPercent > 0.1)
@@ -90,37 +101,13 @@ async function runThroughput(
       firstLossKernelDatagrams: lossStart?.kernelDroppedDatagrams ?? null,
       firstLossRingMessages: lossStart?.ringDroppedMessages ?? null,
       firstLossParseErrors: lossStart?.parseErrors ?? null,
+      lateDeltas: trials.reduce((sum, t) => sum + t.lateDeltas, 0),
       lastLosslessDaemonCpuPercent: lastLossless?.daemonCpuPercent ?? null,
       lastLosslessSendersCpuPercent: lastLossless?.sendersCpuPercent ?? null,
     },
+    ...(Object.keys(skippedPeers).length > 0 ? { skippedPeers } : {}),
     trials,
   };
-}
-
-function searchSink(
-  label: string,
-  sink: SinkUnderTest,
-  shape: WorkloadShape,
-  startRate: number,
-  context: BenchContext,
-  trials: TrialPoint[] = [],
-  repeats?: number,
-): Promise<SearchResult> {
-  const options = searchOptions(context.isQuick, startRate);
-  const settings = {
-    shape,
-    durationMs: trialDurationMs(context.isQuick),
-    senders: context.senders,
-  };
-  return searchLosslessRate({ ...options, repeats: repeats ?? options.repeats }, async (rate) => {
-    context.progress(`${label} at ${formatRate(rate)} lines/s`);
-    const point = await runUdpTrial(sink, settings, rate);
-    trials.push(point);
-    return {
-      offeredLinesPerSec: point.offeredLinesPerSec,
-      deliveredRatio: 1 - point.lossPercent / 100,
-    };
-  });
 }
 
 /** One ceiling search per packing per run: the receiver ignores series and types. */
@@ -155,69 +142,13 @@ async function searchCeiling(
     }),
   };
   try {
-    return await searchSink(
-      `ceiling ${shape.packing}: count-only receiver`,
-      sink,
-      shape,
-      startRate,
-      context,
-    );
+    const label = `ceiling ${shape.packing}: count-only receiver`;
+    return await searchSink({ label, sink, shape, startRate, isReference: true }, context);
   } finally {
     await receiver.stop();
   }
 }
 
-/**
- * Peers run on counters-only shapes (what both count the same way), once each: a single
- * repeat keeps the full run within minutes. Returns lossless lines/s by peer name.
- */
-async function searchPeers(
-  name: string,
-  shape: WorkloadShape,
-  startRate: number,
-  context: BenchContext,
-): Promise<Record<string, number>> {
-  const found: Record<string, number> = {};
-  if (!context.isPeersEnabled || shape.mix !== 'counters') return found;
-  for (const peer of PEERS.filter(isPeerInstalled)) {
-    try {
-      found[peer.name] = (
-        await searchPeer(name, peer, shape, startRate, context)
-      ).losslessLinesPerSec;
-    } catch (err) {
-      context.progress(`${name}: ${peer.name} failed: ${String(err)}`);
-    }
-  }
-  return found;
-}
-
-async function searchPeer(
-  name: string,
-  peer: PeerDefinition,
-  shape: WorkloadShape,
-  startRate: number,
-  context: BenchContext,
-): Promise<SearchResult> {
-  const running = await startPeer(peer);
-  const sink: SinkUnderTest = {
-    pid: running.pid,
-    udpPort: running.udpPort,
-    unit: peer.countedUnit,
-    settleIntervalMs: peer.publishIntervalMs + 300,
-    readCounts: () => countFromExposition(running.metricsUrl, peer.countedPrefix, {}),
-  };
-  try {
-    return await searchSink(`${name}: ${peer.name}`, sink, shape, startRate, context, [], 1);
-  } finally {
-    await running.stop();
-  }
-}
-
 function ratio(value: number, base: number): number | null {
   return base > 0 ? Math.round((value / base) * 1000) / 1000 : null;
-}
-
-export function formatRate(linesPerSec: number): string {
-  if (linesPerSec >= 1e6) return `${(linesPerSec / 1e6).toFixed(2)} M`;
-  return `${Math.round(linesPerSec / 1000)} k`;
 }

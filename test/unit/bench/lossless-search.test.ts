@@ -50,6 +50,40 @@ describe('searchLosslessRate', () => {
     expect(result).toMatchObject({ losslessLinesPerSec: 1000, isCappedByMaxRate: true });
   });
 
+  it('stops at the first trial in which the sink falls over, keeping the last lossless rate', async () => {
+    const asked: number[] = [];
+    const runTrial = async (rate: number) => {
+      asked.push(rate);
+      return { offeredLinesPerSec: rate, deliveredRatio: 1, hasFallenOver: rate >= 400 };
+    };
+
+    const result = await searchLosslessRate({ ...OPTIONS, repeats: 3 }, runTrial);
+
+    expect(asked).toEqual([100, 200, 400]);
+    expect(result).toMatchObject({
+      losslessLinesPerSec: 200,
+      fellOverAtLinesPerSec: 400,
+      isCappedByMaxRate: false,
+    });
+  });
+
+  it('stops bisecting when the sink falls over inside the bracket', async () => {
+    const asked: number[] = [];
+    const runTrial = async (rate: number) => {
+      asked.push(rate);
+      return {
+        offeredLinesPerSec: rate,
+        deliveredRatio: rate <= 500 ? 1 : 0.5,
+        hasFallenOver: rate === 600,
+      };
+    };
+
+    const result = await searchLosslessRate({ ...OPTIONS, repeats: 3 }, runTrial);
+
+    expect(asked).toEqual([100, 200, 400, 800, 600]);
+    expect(result).toMatchObject({ losslessLinesPerSec: 400, fellOverAtLinesPerSec: 600 });
+  });
+
   it('bisects below the start rate when the start rate already loses lines', async () => {
     const sink = sinkWithLimit(50);
 

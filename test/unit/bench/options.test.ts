@@ -10,6 +10,7 @@ describe('parseBenchArgs', () => {
       only: [],
       senders: 2,
       resultsDirectory: '/r',
+      isCpuProfiling: false,
     });
   });
 
@@ -25,6 +26,7 @@ describe('parseBenchArgs', () => {
       '3',
       '--results-dir',
       '/x',
+      '--cpu-prof',
     ];
 
     expect(parseBenchArgs(args, '/r')).toEqual({
@@ -34,6 +36,7 @@ describe('parseBenchArgs', () => {
       only: ['udp/', 'fresh'],
       senders: 3,
       resultsDirectory: '/x',
+      isCpuProfiling: true,
     });
   });
 
