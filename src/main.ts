@@ -221,6 +221,8 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
               createMetricsRoute(cache, {
                 maxConcurrentScrapes: config.maxConcurrentScrapes,
                 onRefused: () => counters.scrapesRefused++,
+                writeTimeoutMs: config.scrapeWriteTimeoutMs,
+                onCut: () => counters.scrapesCut++,
               }),
             ),
           },
