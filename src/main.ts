@@ -87,6 +87,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
   const engine = selectHttpEngine(config.httpEngine, log.child({ component: 'http' }));
 
   let firstMergedEpochSeen = false;
+  let hasMergerGivenUp = false;
   const cache = new ExpositionCache({ requestRender: (format) => merger.requestRender(format) });
   const progressBuffer = createMergeProgressBuffer(config.workers);
   const progress = new MergeProgress(progressBuffer);
@@ -101,13 +102,15 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
     progress: progressBuffer,
     onExposition: (exposition) => {
       cache.accept(exposition);
-      merger.noteRendered(exposition.epoch);
       if (exposition.epoch >= 0) firstMergedEpochSeen = true;
     },
     currentEpoch: () => flush.epoch,
     reattachShards: (fromEpoch) => shards.reattach(fromEpoch),
     onRestart: () => counters.countRestart('merger'),
-    onGiveUp: () => cache.withdraw(),
+    onGiveUp: () => {
+      hasMergerGivenUp = true;
+      cache.withdraw();
+    },
     log: log.child({ component: 'merger' }),
   });
 
@@ -227,7 +230,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
             ),
           },
           '/-/healthy': { GET: healthyRoute },
-          '/-/ready': { GET: createReadyRoute(() => firstMergedEpochSeen) },
+          '/-/ready': { GET: createReadyRoute(() => firstMergedEpochSeen && !hasMergerGivenUp) },
           ...pushRoutes,
           '/api/v1/logs': {
             POST: requireBearer(
@@ -300,6 +303,8 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      // First: a merger replacement starting now would wait for shards that are stopping.
+      merger.beginStop();
       clearInterval(clock);
       loopDelay.disable();
       await Promise.all([udp?.close(), tcp?.close()]);

@@ -98,6 +98,55 @@ describe('a merger that fails', () => {
   });
 });
 
+describe('a merger that hangs or fails at shutdown', () => {
+  it(
+    'is replaced when it folds nothing while ticks keep coming, and counted',
+    async () => {
+      const daemon = await startDaemon(['--workers', '2', '--debug-fault-injection', 'on']);
+      try {
+        await daemon.sendTcp('hang.hits:1|c\n'.repeat(10));
+        await daemon.waitForSamples((s) => valueOf(s, 'hang_hits_total') === 10, 'ten counted');
+        // One fold that blocks for a minute: the thread is alive, and folds nothing.
+        await injectMergerFault(daemon, 'fault=slow&delay-ms=60000');
+        await daemon.sendTcp('hang.hits:1|c\n');
+
+        await daemon.waitForSamples(
+          (s) => mergerRestarts(s) === 1,
+          'the hung merger replaced',
+          2 * GENEROUS_MS,
+        );
+        const messages = daemon.logs.map((entry) => entry.msg);
+        expect(messages.filter((msg) => msg === 'merger failed; starting a new one')).toHaveLength(
+          1,
+        );
+        await daemon.sendTcp('after.hang:1|c\n'.repeat(3));
+        await daemon.waitForSamples(
+          (s) => valueOf(s, 'after_hang_total') === 3,
+          'the replacement counts',
+          GENEROUS_MS,
+        );
+      } finally {
+        expect(await daemon.stop()).toBe(0);
+      }
+    },
+    4 * GENEROUS_MS,
+  );
+
+  it('exits 0 when SIGTERM comes while a replacement is starting', async () => {
+    const daemon = await startDaemon(['--workers', '2', '--debug-fault-injection', 'on']);
+    await injectMergerFault(daemon, 'fault=exit');
+    const deadline = Date.now() + GENEROUS_MS;
+    while (!daemon.logs.some((entry) => entry.msg === 'merger failed; starting a new one')) {
+      if (Date.now() > deadline) throw new Error('the merger did not fail in time');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+
+    // The replacement is backing off or starting now; the daemon's own stop timer is 10 s.
+    expect(await daemon.stop()).toBe(0);
+    expect(daemon.logs.some((entry) => entry.msg === 'stopped')).toBe(true);
+  });
+});
+
 describe('a merger slower than the flush interval', () => {
   it('gets held-back epochs instead of a growing queue, and counts stay exact', async () => {
     const daemon = await startDaemon(['--workers', '2', '--debug-fault-injection', 'on']);
