@@ -35,12 +35,19 @@ export interface ShardOptions extends ShardStateOptions {
   controlPort?: MessagePort;
   /** The merge-progress block (src/ring/merge-progress.ts); absent, the shard never holds. */
   progress?: SharedArrayBuffer;
+  /** Longest hold before what is held is dropped and counted lost; tests shorten it. */
+  maxHeldEpochs?: number;
 }
 
 // Work for at most this long before giving the event loop a turn (messages, timers).
 const SLICE_MS = 10;
 // Sleep bound when idle; a doorbell or a flush tick wakes the shard sooner.
 const IDLE_WAIT_MS = 250;
+// A hold this long means the merger is gone for good (it gave up) or far behind: held
+// state (gauge ± logs, set members, OTLP points) grows with traffic, so past either bound
+// it is dropped and its records counted lost. The watchdog replaces a hung merger sooner.
+const MAX_HELD_EPOCHS = 4 * CUT_SLOTS;
+const MAX_HELD_RECORDS = 1 << 20;
 
 const packr = new Packr({ moreTypes: true, useRecords: false });
 
@@ -209,6 +216,7 @@ export class Shard {
     if (this.#mustHold()) {
       this.#heldFrom ??= this.#epoch;
       this.#progress?.countHeld(shard);
+      if (this.#isHoldTooLong()) this.#dropHeld();
       this.#epoch++;
       return;
     }
@@ -222,6 +230,30 @@ export class Shard {
     const folded = this.#progress.foldedEpoch;
     while (this.#inFlight.length > 0 && this.#inFlight[0].epoch <= folded) this.#inFlight.shift();
     return this.#inFlight.length >= MAX_UNFOLDED_DELTAS;
+  }
+
+  #isHoldTooLong(): boolean {
+    const heldEpochs = this.#epoch - this.#heldFrom! + 1;
+    const heldRecords = Atomics.load(this.#unshipped, this.#options.shard);
+    return (
+      heldEpochs >= (this.#options.maxHeldEpochs ?? MAX_HELD_EPOCHS) ||
+      heldRecords >= MAX_HELD_RECORDS
+    );
+  }
+
+  /**
+   * Drops what the hold aggregated, through the current epoch: its records are counted
+   * lost, its epochs skipped, and since its new series never reached the merger, the next
+   * delta defines every series again.
+   */
+  #dropHeld(): void {
+    const { shard, generation } = this.#options;
+    this.#state.takeDelta(shard, generation, this.#epoch);
+    this.#progress?.countLost(shard, Atomics.exchange(this.#unshipped, shard, 0));
+    this.#progress?.skip(shard, this.#heldFrom!, this.#epoch);
+    this.#heldFrom = null;
+    this.#epochStartSeq = this.#cutOf(this.#epoch + 1);
+    this.#state.table.redefineAll();
   }
 
   /** Posts everything aggregated since the last delta as the delta of `epoch`. */

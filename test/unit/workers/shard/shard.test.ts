@@ -50,6 +50,7 @@ async function runShard(
     startEpoch?: number;
     onAck?: (ack: PushAck) => void;
     progress?: SharedArrayBuffer;
+    maxHeldEpochs?: number;
   } = {},
 ): Promise<ShardDelta[]> {
   const { port1, port2 } = new MessageChannel();
@@ -76,6 +77,7 @@ async function runShard(
     histogramBuckets: [1],
     keepsGaugeOrder: true,
     ...(options.progress === undefined ? {} : { progress: options.progress }),
+    ...(options.maxHeldEpochs === undefined ? {} : { maxHeldEpochs: options.maxHeldEpochs }),
   });
   await shard.run();
   await received;
@@ -217,6 +219,37 @@ describe('Shard', () => {
     expect(progress.heldEpochs()).toBe(2);
     // Epoch 4 is marked skipped once epoch 5 is decided; 5 itself comes as a delta.
     expect([3, 4, 5].map((epoch) => progress.isSkipped(0, epoch))).toEqual([false, true, false]);
+  });
+
+  it('drops a hold that reaches maxHeldEpochs, counts its records lost, skips its epochs', async () => {
+    const main = createMainSide();
+    const epochs = MAX_UNFOLDED_DELTAS + 3;
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      main.send('a:1|c');
+      main.flush.cut();
+    }
+    main.flush.requestStop();
+    const buffer = createMergeProgressBuffer(1);
+
+    const deltas = await runShard(main, MAX_UNFOLDED_DELTAS + 1, {
+      progress: buffer,
+      maxHeldEpochs: 2,
+    });
+
+    // Epochs 4 and 5 are held, then dropped at the bound; 6 starts a new hold, shipped at
+    // stop with every series defined again (the merger never saw the dropped delta).
+    expect(deltas.map((delta) => delta.epoch)).toEqual([0, 1, 2, 3, 6]);
+    expect([...deltas[4].counters]).toEqual([0, 1, 1]);
+    expect(deltas[4].definitions.map((definition) => definition.name)).toEqual(['a']);
+    const progress = new MergeProgress(buffer);
+    expect(progress.takeLostRecords()).toBe(2);
+    expect(progress.heldEpochs()).toBe(3);
+    expect([3, 4, 5, 6].map((epoch) => progress.isSkipped(0, epoch))).toEqual([
+      false,
+      true,
+      true,
+      false,
+    ]);
   });
 
   it('on a new merger port counts its unfolded deltas lost, skips their epochs, defines every series again', async () => {
