@@ -14,6 +14,7 @@ import type { DeltaMessage, PushAck, ShardControl } from '../../src/protocol.js'
 import { decodeGroupPush } from '../parse/group-push.js';
 import { decodePush } from '../parse/json-push.js';
 import { decodeOtlp } from '../parse/otlp.js';
+import { rebaseOrders } from './rebase-orders.js';
 import { RingReader } from './ring-reader.js';
 import { LINES_PER_RECORD, ShardState, type ShardStateOptions } from './shard-state.js';
 
@@ -260,6 +261,10 @@ export class Shard {
   #ship(epoch: number): void {
     const { shard, generation } = this.#options;
     const delta = this.#state.takeDelta(shard, generation, epoch);
+    // A hold counted positions from its first epoch's cut; the merger compares from this one's.
+    if (this.#heldFrom !== null) {
+      rebaseOrders(delta, ((this.#cutOf(epoch) - this.#epochStartSeq) | 0) * LINES_PER_RECORD);
+    }
     // Copy out of msgpackr's reusable buffer so the bytes can be transferred, not cloned.
     const payload = new Uint8Array(packr.pack(delta));
     const message: DeltaMessage = { kind: 'delta', shard, epoch, payload };

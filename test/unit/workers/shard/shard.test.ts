@@ -16,6 +16,7 @@ import {
   createMergeProgressBuffer,
 } from '../../../../src/ring/merge-progress.js';
 import { Shard } from '../../../../workers/shard/shard.js';
+import { LINES_PER_RECORD } from '../../../../workers/shard/shard-state.js';
 
 const RECORD = 65536;
 const packr = new Packr({ moreTypes: true, useRecords: false });
@@ -219,6 +220,28 @@ describe('Shard', () => {
     expect(progress.heldEpochs()).toBe(2);
     // Epoch 4 is marked skipped once epoch 5 is decided; 5 itself comes as a delta.
     expect([3, 4, 5].map((epoch) => progress.isSkipped(0, epoch))).toEqual([false, true, false]);
+  });
+
+  it("ships a hold's stream positions relative to the cut of the epoch it ships as", async () => {
+    const main = createMainSide();
+    const epochs = MAX_UNFOLDED_DELTAS + 2;
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      main.send('a:1|c');
+      // Epoch 4 is held: its gauge set comes one record before epoch 5's cut.
+      if (epoch === MAX_UNFOLDED_DELTAS) main.send('g:3|g');
+      main.flush.cut();
+    }
+    main.flush.requestStop();
+
+    const deltas = await runShard(main, MAX_UNFOLDED_DELTAS + 1, {
+      progress: createMergeProgressBuffer(1),
+    });
+
+    const held = deltas[MAX_UNFOLDED_DELTAS];
+    expect(held.epoch).toBe(5);
+    // Record head: id, samples, hasSet, setOrder, setValue, n.
+    expect([...held.gauges.subarray(1, 6)]).toEqual([1, 1, -LINES_PER_RECORD, 3, 0]);
+    expect(held.definitions.map((d) => [d.name, d.firstOrder])).toEqual([['g', -LINES_PER_RECORD]]);
   });
 
   it('drops a hold that reaches maxHeldEpochs, counts its records lost, skips its epochs', async () => {
