@@ -93,6 +93,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
   const shardNames = Array.from({ length: config.workers }, (_, shard) => `shard ${shard}`);
   const mappingAcks = new MappingAcks(['merger', ...shardNames]);
   const reloadAckTimeoutMs = RELOAD_ACK_BASE_MS + 2 * config.flushIntervalMs;
+  let hasMergerGivenUp = false;
   const cache = new ExpositionCache({ requestRender: (format) => merger.requestRender(format) });
   const progressBuffer = createMergeProgressBuffer(config.workers);
   const progress = new MergeProgress(progressBuffer);
@@ -108,13 +109,15 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
     progress: progressBuffer,
     onExposition: (exposition) => {
       cache.accept(exposition);
-      merger.noteRendered(exposition.epoch);
       if (exposition.epoch >= 0) firstMergedEpochSeen = true;
     },
     currentEpoch: () => flush.epoch,
     reattachShards: (fromEpoch) => shards.reattach(fromEpoch),
     onRestart: () => counters.countRestart('merger'),
-    onGiveUp: () => cache.withdraw(),
+    onGiveUp: () => {
+      hasMergerGivenUp = true;
+      cache.withdraw();
+    },
     onMappingApplied: (version) => mappingAcks.acknowledge(0, version),
     log: log.child({ component: 'merger' }),
   });
@@ -237,11 +240,13 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
               createMetricsRoute(cache, {
                 maxConcurrentScrapes: config.maxConcurrentScrapes,
                 onRefused: () => counters.scrapesRefused++,
+                writeTimeoutMs: config.scrapeWriteTimeoutMs,
+                onCut: () => counters.scrapesCut++,
               }),
             ),
           },
           '/-/healthy': { GET: healthyRoute },
-          '/-/ready': { GET: createReadyRoute(() => firstMergedEpochSeen) },
+          '/-/ready': { GET: createReadyRoute(() => firstMergedEpochSeen && !hasMergerGivenUp) },
           ...pushRoutes,
           '/api/v1/logs': {
             POST: requireBearer(
@@ -311,6 +316,8 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      // First: a merger replacement starting now would wait for shards that are stopping.
+      merger.beginStop();
       clearInterval(clock);
       loopDelay.disable();
       await Promise.all([udp?.close(), tcp?.close()]);

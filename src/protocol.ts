@@ -228,6 +228,8 @@ export interface IngestSnapshot {
   shardHeldEpochs: number;
   /** /metrics requests answered 503 because too many responses were being written. */
   scrapesRefused: number;
+  /** /metrics responses closed unfinished because their reader stopped reading. */
+  scrapesCut: number;
   /** Push requests answered, by receiver and HTTP status; statuses are the routes' own. */
   pushRequests: Array<[receiver: PushReceiver, status: number, total: number]>;
   /** Samples (OTLP: points) refused inside accepted bodies, by receiver and DROP_REASONS entry. */

@@ -211,6 +211,12 @@ export const SELF_METRICS = {
     [],
     'GET /metrics answered 503 because --max-concurrent-scrapes responses were being written.',
   ),
+  scrapesCut: spec(
+    'catalyst_http_scrapes_cut_total',
+    'counter',
+    [],
+    'GET /metrics responses closed unfinished: the reader took no byte for --scrape-write-timeout-ms.',
+  ),
   logRecords: spec(
     'catalyst_log_records_total',
     'counter',

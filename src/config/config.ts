@@ -33,6 +33,7 @@ export interface DaemonConfig {
   maxLabelValueBytes: number;
   /** GET /metrics responses being written at once; one more is answered 503 and counted. */
   maxConcurrentScrapes: number;
+  scrapeWriteTimeoutMs: number;
   /** Bearer tokens; null: no token, the route is open. A *File variant names a file holding it. */
   pushToken: string | null;
   pushTokenFile: string | null;

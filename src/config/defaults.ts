@@ -38,6 +38,8 @@ export const DEFAULTS = {
   maxLabelValueBytes: 4096,
   // Prometheus servers scrape one at a time; 32 leaves room for several of them and humans.
   maxConcurrentScrapes: 32,
+  // Below uWS's own 10 s idle timeout, so the cut is ours and counted on both engines.
+  scrapeWriteTimeoutMs: 5000,
   logLevel: 'info',
   httpEngine: 'auto',
   logsTailRecords: 1000,

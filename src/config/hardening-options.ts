@@ -111,6 +111,16 @@ export const HARDENING_OPTIONS = [
     parse: parseInteger(1, 100_000_000),
   }),
   option({
+    key: 'scrapeWriteTimeoutMs',
+    flag: '--scrape-write-timeout-ms',
+    aliases: [],
+    valueName: 'MS',
+    group: 'Limits',
+    description: 'a /metrics response whose reader takes no byte for this long is cut and counted',
+    defaultText: String(DEFAULTS.scrapeWriteTimeoutMs),
+    parse: parseInteger(100, 3600000),
+  }),
+  option({
     key: 'pushToken',
     flag: '--push-token',
     aliases: [],

@@ -5,6 +5,9 @@
 export type BodyResult =
   { kind: 'body'; bytes: Buffer } | { kind: 'too_large' } | { kind: 'aborted' };
 
+/** How a response ended: written in full, the client went away, or cut by the write timeout. */
+export type SendOutcome = 'sent' | 'left' | 'cut';
+
 export interface HttpExchange {
   /** Upper case: GET, POST, ... */
   readonly method: string;
@@ -22,10 +25,16 @@ export interface HttpExchange {
   /** Sends the whole response once; a second call, or one after the client left, is ignored. */
   respond(status: number, headers: Record<string, string>, body?: Uint8Array | string): void;
   /**
-   * Resolves once the response has been handed to the kernel in full, or the client left:
-   * until then a slow reader holds the body. Absent in test doubles (sent at once).
+   * Resolves once the response has been handed to the kernel in full, or the client left,
+   * or the write timeout cut it: until then a slow reader holds the body. Absent in test
+   * doubles (sent at once).
    */
-  whenSent?(): Promise<void>;
+  whenSent?(): Promise<SendOutcome>;
+  /**
+   * Closes the connection once the response body has made no progress for `ms` (a reader
+   * that stopped reading): whenSent then resolves 'cut'. Call before respond().
+   */
+  setWriteTimeout?(ms: number): void;
   readonly isAborted: boolean;
 }
 

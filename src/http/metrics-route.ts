@@ -16,17 +16,29 @@ export interface ScrapeLimit {
   maxConcurrentScrapes: number;
   /** Counts one refused scrape (catalyst_http_scrapes_refused_total). */
   onRefused(): void;
+  /** A response whose body makes no progress this long is cut; 0 never cuts. */
+  writeTimeoutMs: number;
+  /** Counts one cut response (catalyst_http_scrapes_cut_total). */
+  onCut(): void;
 }
+
+const UNLIMITED: ScrapeLimit = {
+  maxConcurrentScrapes: Infinity,
+  onRefused: () => {},
+  writeTimeoutMs: 0,
+  onCut: () => {},
+};
 
 /**
  * GET /metrics: the merger's latest rendering, gzip-compressed when the scraper accepts it.
  * Every response is the same shared bytes, but a slow reader keeps its rendering alive and
  * its socket busy until it has read them all: past `maxConcurrentScrapes` such responses
- * the next scrape is refused with 503 and Retry-After, never queued.
+ * the next scrape is refused with 503 and Retry-After, never queued. A reader that stops
+ * reading is cut after `writeTimeoutMs` without progress, or it would hold its place forever.
  */
 export function createMetricsRoute(
   cache: ExpositionCache,
-  limit: ScrapeLimit = { maxConcurrentScrapes: Infinity, onRefused: () => {} },
+  limit: ScrapeLimit = UNLIMITED,
 ): (exchange: HttpExchange) => void {
   let sending = 0;
   const serveLimited = (exchange: HttpExchange, exposition: Exposition | null): void => {
@@ -40,9 +52,13 @@ export function createMetricsRoute(
       return;
     }
     sending++;
+    if (limit.writeTimeoutMs > 0) exchange.setWriteTimeout?.(limit.writeTimeoutMs);
     serve(exchange, exposition, acceptsGzip(exchange.header('accept-encoding')));
-    const sent = exchange.whenSent?.() ?? Promise.resolve();
-    void sent.then(() => sending--);
+    const sent = exchange.whenSent?.() ?? Promise.resolve('sent');
+    void sent.then((outcome) => {
+      sending--;
+      if (outcome === 'cut') limit.onCut();
+    });
   };
 
   return (exchange) => {

@@ -1,7 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BUSY_MESSAGE, BodyBudget } from './body-budget.js';
-import type { BodyResult, HttpEngine, HttpExchange, HttpHandler, HttpServer } from './exchange.js';
+import type {
+  BodyResult,
+  HttpEngine,
+  HttpExchange,
+  HttpHandler,
+  HttpServer,
+  SendOutcome,
+} from './exchange.js';
 
 export interface EngineLimits {
   /** node:http only: a request not complete by then gets 408 (see createNodeHttpEngine). */
@@ -68,9 +75,10 @@ class NodeExchange implements HttpExchange {
   readonly query: string;
   #isAborted = false;
   #hasResponded = false;
+  #wasCut = false;
   readonly #request: http.IncomingMessage;
   readonly #response: http.ServerResponse;
-  readonly #sent: Promise<void>;
+  readonly #sent: Promise<SendOutcome>;
   readonly #budget: BodyBudget;
 
   constructor(request: http.IncomingMessage, response: http.ServerResponse, budget: BodyBudget) {
@@ -85,15 +93,24 @@ class NodeExchange implements HttpExchange {
     response.on('close', () => {
       if (!response.writableFinished) this.#isAborted = true;
     });
-    // 'finish': the last byte went to the kernel; 'close' alone: the client went away.
+    // 'finish': the last byte went to the kernel; 'close' alone: the client went away or was cut.
+    // Node 20 also emits 'finish' when a cut destroys the response, hence the #wasCut check.
     this.#sent = new Promise((resolve) => {
-      response.once('finish', () => resolve());
-      response.once('close', () => resolve());
+      response.once('finish', () => resolve(this.#wasCut ? 'cut' : 'sent'));
+      response.once('close', () => resolve(this.#wasCut ? 'cut' : 'left'));
     });
   }
 
-  whenSent(): Promise<void> {
+  whenSent(): Promise<SendOutcome> {
     return this.#sent;
+  }
+
+  setWriteTimeout(ms: number): void {
+    // The socket's idle timer: any byte the kernel takes from the write queue restarts it.
+    this.#response.setTimeout(ms, () => {
+      this.#wasCut = true;
+      this.#response.destroy();
+    });
   }
 
   get isAborted(): boolean {

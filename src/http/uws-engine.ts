@@ -1,5 +1,12 @@
 import { BUSY_MESSAGE, type BodyBudget } from './body-budget.js';
-import type { BodyResult, HttpEngine, HttpExchange, HttpHandler, HttpServer } from './exchange.js';
+import type {
+  BodyResult,
+  HttpEngine,
+  HttpExchange,
+  HttpHandler,
+  HttpServer,
+  SendOutcome,
+} from './exchange.js';
 import { STATUS_TEXT } from './exchange.js';
 
 /**
@@ -16,6 +23,7 @@ interface UwsResponse {
   tryEnd(body: Uint8Array, totalSize: number): [ok: boolean, done: boolean];
   onWritable(handler: (offset: number) => boolean): UwsResponse;
   getWriteOffset(): number;
+  close(): UwsResponse;
 }
 
 interface UwsRequest {
@@ -78,8 +86,11 @@ class UwsExchange implements HttpExchange {
   #isAborted = false;
   #hasResponded = false;
   #isBodyUnread = false;
-  #markSent: () => void = () => {};
-  readonly #sent = new Promise<void>((resolve) => (this.#markSent = resolve));
+  #writeTimeoutMs = 0;
+  #writeTimer: NodeJS.Timeout | undefined;
+  #wasCut = false;
+  #resolveSent: (outcome: SendOutcome) => void = () => {};
+  readonly #sent = new Promise<SendOutcome>((resolve) => (this.#resolveSent = resolve));
   readonly #budget: BodyBudget;
 
   constructor(response: UwsResponse, request: UwsRequest, budget: BodyBudget) {
@@ -90,14 +101,25 @@ class UwsExchange implements HttpExchange {
     this.path = request.getUrl();
     this.query = request.getQuery() ?? '';
     request.forEach((key, value) => this.#headers.set(key, value));
-    response.onAborted(() => {
-      this.#isAborted = true;
-      this.#markSent();
-    });
+    response.onAborted(() => this.#markAborted());
   }
 
-  whenSent(): Promise<void> {
+  whenSent(): Promise<SendOutcome> {
     return this.#sent;
+  }
+
+  setWriteTimeout(ms: number): void {
+    this.#writeTimeoutMs = ms;
+  }
+
+  #markSent(outcome: SendOutcome = 'sent'): void {
+    clearInterval(this.#writeTimer);
+    this.#resolveSent(outcome);
+  }
+
+  #markAborted(): void {
+    this.#isAborted = true;
+    this.#markSent(this.#wasCut ? 'cut' : 'left');
   }
 
   get isAborted(): boolean {
@@ -141,8 +163,7 @@ class UwsExchange implements HttpExchange {
         }
       });
       this.#response.onAborted(() => {
-        this.#isAborted = true;
-        this.#markSent();
+        this.#markAborted();
         if (!isDone) finish({ kind: 'aborted' });
       });
     });
@@ -183,5 +204,31 @@ class UwsExchange implements HttpExchange {
       if (isDoneNow) this.#markSent();
       return isOk;
     });
+    if (this.#writeTimeoutMs > 0) this.#cutWhenStalled(startOffset);
+  }
+
+  /**
+   * Looks at the write offset four times per timeout period and cuts once it has not moved
+   * for a whole period: soon enough to beat uWS's own 10 s idle timeout, which is not counted.
+   */
+  #cutWhenStalled(startOffset: number): void {
+    let lastOffset = startOffset;
+    let lastProgressMs = Date.now();
+    this.#writeTimer = setInterval(
+      () => {
+        if (this.#isAborted) return;
+        const offset = this.#response.getWriteOffset();
+        if (offset !== lastOffset) {
+          lastOffset = offset;
+          lastProgressMs = Date.now();
+          return;
+        }
+        if (Date.now() - lastProgressMs < this.#writeTimeoutMs) return;
+        this.#wasCut = true;
+        this.#response.close();
+      },
+      Math.max(25, this.#writeTimeoutMs / 4),
+    );
+    this.#writeTimer.unref();
   }
 }

@@ -19,6 +19,7 @@ export class IngestCounters {
   mergeBacklogEpochs = 0;
   shardHeldEpochs = 0;
   scrapesRefused = 0;
+  scrapesCut = 0;
   readonly push = new PushCounters();
   /** By reason, INGEST_REFUSAL_REASONS order. */
   readonly refused = INGEST_REFUSAL_REASONS.map(() => 0);
@@ -57,6 +58,7 @@ export class IngestCounters {
       mergeBacklogEpochs: this.mergeBacklogEpochs,
       shardHeldEpochs: this.shardHeldEpochs,
       scrapesRefused: this.scrapesRefused,
+      scrapesCut: this.scrapesCut,
       ...this.push.snapshot(),
       refused: [...this.refused],
       workerLostRecords: this.workerLostRecords,

@@ -9,6 +9,7 @@ import type {
   LogWorkerInbound,
   LogWorkerOutbound,
 } from '../protocol.js';
+import { RestartBackoff } from '../pool/restart-backoff.js';
 import { addLogStats } from './log-stats-sum.js';
 
 export interface LogWorkerClientOptions {
@@ -32,7 +33,7 @@ export interface IngestOutcome {
 }
 
 const LOG_TASK = new URL('../../workers/logs/log-task.js', import.meta.url).href;
-const MAX_RESTART_DELAY_MS = 5000;
+const FIRST_RESTART_DELAY_MS = 50;
 
 /**
  * Main thread's end of the log worker: one piscina thread running one long-lived task that
@@ -41,7 +42,8 @@ const MAX_RESTART_DELAY_MS = 5000;
  *
  * A worker that fails (threw, or was terminated) is replaced, like a shard. Lost with it:
  * the requests it had not answered (answered 503 at once), the in-memory tail, and the
- * --logs-file queue. Its counts are not lost: the replacement's are added to them.
+ * --logs-file queue. Its counts are not lost: the replacement's are added to them. While
+ * no worker runs (the backoff before a replacement), requests are answered 503 at once.
  */
 export class LogWorkerClient {
   readonly #options: LogWorkerClientOptions;
@@ -50,6 +52,10 @@ export class LogWorkerClient {
   #port: MessagePort;
   #running: Promise<unknown>;
   #isStopping = false;
+  // False from a failure until the replacement is started: nothing would answer.
+  #isWorkerRunning = true;
+  // Reset by the replacement's first report: it works.
+  readonly #backoff = new RestartBackoff(FIRST_RESTART_DELAY_MS);
   #nextId = 1;
   #stats: LogStats | null = null;
   // What failed generations had reported, added to the current one's running totals.
@@ -68,7 +74,7 @@ export class LogWorkerClient {
       // The task lives on port messages; piscina's blocking wait must stay out of its loop.
       atomics: 'disabled',
     });
-    [this.#port, this.#running] = this.#start(0);
+    [this.#port, this.#running] = this.#start();
   }
 
   /** Debug fault injection: terminates the worker thread, as a crash would. */
@@ -76,18 +82,20 @@ export class LogWorkerClient {
     await this.#pool.threads[0]?.terminate();
   }
 
-  #start(failures: number): [MessagePort, Promise<unknown>] {
+  #start(): [MessagePort, Promise<unknown>] {
     const { port1, port2 } = new MessageChannel();
     port2.on('message', (message: LogWorkerOutbound) => this.#receive(message));
     const { answerTimeoutMs: _timeout, log: _log, onRestart: _restart, ...task } = this.#options;
     const running = this.#pool
       .run({ ...task, port: port1 }, { transferList: [port1] as never })
-      .catch((err: unknown) => this.#restart(err, port2, failures));
+      .catch((err: unknown) => this.#restart(err, port2));
+    this.#isWorkerRunning = true;
     return [port2, running];
   }
 
-  async #restart(err: unknown, port: MessagePort, failures: number): Promise<void> {
+  async #restart(err: unknown, port: MessagePort): Promise<void> {
     port.close();
+    this.#isWorkerRunning = false;
     if (this.#isStopping) return;
     this.#options.log.error(
       { err, count: this.#pending.size },
@@ -103,11 +111,8 @@ export class LogWorkerClient {
     }
     this.#options.onRestart?.();
     // Back off when the worker keeps failing, so a poison body cannot spin a core.
-    await new Promise((resolve) =>
-      setTimeout(resolve, Math.min(MAX_RESTART_DELAY_MS, 50 * 2 ** failures)),
-    );
-    if (this.#isStopping) return;
-    [this.#port, this.#running] = this.#start(failures + 1);
+    if (!(await this.#backoff.wait())) return;
+    [this.#port, this.#running] = this.#start();
   }
 
   /** Hands the body to the worker; `body` is detached afterwards. Null on timeout. */
@@ -167,6 +172,7 @@ export class LogWorkerClient {
   /** Lets the worker finish what it holds (the file queue), then ends its thread. */
   async stop(): Promise<void> {
     this.#isStopping = true;
+    this.#backoff.cancel();
     this.#port.postMessage({ kind: 'stop' } satisfies LogWorkerInbound);
     await this.#running;
     this.#port.close();
@@ -177,6 +183,7 @@ export class LogWorkerClient {
     build: (id: number) => LogWorkerInbound,
     transfer: ArrayBuffer[],
   ): Promise<LogWorkerOutbound | null> {
+    if (!this.#isWorkerRunning) return Promise.resolve(null);
     const id = this.#nextId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -194,6 +201,7 @@ export class LogWorkerClient {
   #receive(message: LogWorkerOutbound): void {
     if (message.kind === 'stats') {
       this.#stats = message.stats;
+      this.#backoff.reset();
       return;
     }
     const settle = this.#pending.get(message.id);

@@ -1,8 +1,9 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { Logger } from '../log.js';
-import type { MappingConfig, MergerFault, MergerTick } from '../protocol.js';
+import type { Exposition, MappingConfig, MergerFault, MergerTick } from '../protocol.js';
 import { MAX_UNFOLDED_DELTAS, MergeProgress } from '../ring/merge-progress.js';
 import { MergerThread, type MergerThreadOptions } from './merger-thread.js';
+import { RestartBackoff } from './restart-backoff.js';
 
 export interface MergerSupervisorOptions extends Omit<
   MergerThreadOptions,
@@ -14,7 +15,7 @@ export interface MergerSupervisorOptions extends Omit<
   reattachShards(fromEpoch: number): void;
   /** Counts one replacement (catalyst_worker_restarts_total{worker="merger"}). */
   onRestart(): void;
-  /** Every attempt failed: /metrics must stop serving the frozen rendering. */
+  /** Every attempt failed: /metrics must stop serving the frozen rendering, /-/ready fail. */
   onGiveUp(): void;
   log: Logger;
   /** Starts a merger thread; tests pass a fake. */
@@ -37,7 +38,6 @@ export type MergerHandle = Pick<
 // Consecutive failed replacements before giving up; the waits between them double.
 const MAX_RESTART_ATTEMPTS = 5;
 const FIRST_RESTART_DELAY_MS = 100;
-const MAX_RESTART_DELAY_MS = 5000;
 
 /**
  * Keeps one merger running. When it dies, a new one starts at main's current epoch, loads
@@ -48,6 +48,12 @@ const MAX_RESTART_DELAY_MS = 5000;
  * It also paces ticks: past maxWaitEpochs + MAX_UNFOLDED_DELTAS ticks unfolded, one more is
  * skipped; ticks carry running totals, and the next one sent stands for the skipped ones.
  * The epoch gate counts ticks to give up on a hung shard, so it must keep getting that many.
+ *
+ * A merger can fail in three ways, each ending in a replacement:
+ *  - its thread throws or exits (MergerThread reports it);
+ *  - it hangs: ticks keep coming and nothing is folded for hungAfterEpochs() of them, more
+ *    than the gate ever waits for a hung shard plus the deltas a shard may have unfolded;
+ *  - a replacement fails to start. After MAX_RESTART_ATTEMPTS in a row it gives up.
  */
 export class MergerSupervisor {
   readonly #options: MergerSupervisorOptions;
@@ -56,10 +62,14 @@ export class MergerSupervisor {
   #mapping: MappingConfig;
   #replacing: Promise<void> | null = null;
   #isStopping = false;
-  // Consecutive replacements that did not render an epoch of their own.
-  #failures = 0;
+  // Its failures() are the replacements in a row that did not render an epoch of their own.
+  readonly #backoff = new RestartBackoff(FIRST_RESTART_DELAY_MS);
   #firstEpoch = 0;
+  #hasReplaced = false;
   #lastTickSent = -1;
+  // The watchdog: ticks sent while the folded epoch stood still.
+  #lastFoldedSeen = -1;
+  #ticksWithoutFold = 0;
 
   private constructor(options: MergerSupervisorOptions) {
     this.#options = options;
@@ -85,6 +95,7 @@ export class MergerSupervisor {
 
   /** `isFinal`: the stop tick, which is never skipped. */
   tick(tick: Omit<MergerTick, 'kind'>, isFinal = false): void {
+    if (!isFinal) this.#watchFolds();
     const unfolded = this.#lastTickSent - this.#foldedEpoch();
     if (!isFinal && unfolded >= this.#options.maxWaitEpochs + MAX_UNFOLDED_DELTAS) return;
     this.#lastTickSent = tick.epoch;
@@ -112,15 +123,48 @@ export class MergerSupervisor {
     return true;
   }
 
-  /** Called for every rendering: one of its own epochs shows the replacement works. */
-  noteRendered(epoch: number): void {
-    if (epoch >= this.#firstEpoch) this.#failures = 0;
+  /**
+   * No replacement starts after this: one that is starting is discarded when it comes up, a
+   * backoff in progress ends now. Called first thing at shutdown, before the final tick.
+   */
+  beginStop(): void {
+    this.#isStopping = true;
+    this.#backoff.cancel();
   }
 
   async stop(finalEpoch: number): Promise<void> {
-    this.#isStopping = true;
+    this.beginStop();
     await this.#replacing;
     await this.#current?.stop(finalEpoch);
+  }
+
+  /** Ticks without a fold after which a merger counts as hung. */
+  hungAfterEpochs(): number {
+    return 2 * (this.#options.maxWaitEpochs + MAX_UNFOLDED_DELTAS);
+  }
+
+  /**
+   * A replacement renders once before its first fold, its self-metrics alone (epoch
+   * firstEpoch - 1): served, it would read as a counter reset. Only its own epochs pass,
+   * and the first of them shows it works.
+   */
+  #onExposition(exposition: Exposition): void {
+    if (this.#hasReplaced && exposition.epoch < this.#firstEpoch) return;
+    if (exposition.epoch >= this.#firstEpoch) this.#backoff.reset();
+    this.#options.onExposition(exposition);
+  }
+
+  #watchFolds(): void {
+    const folded = this.#progress.foldedEpoch;
+    if (this.#current === null || folded !== this.#lastFoldedSeen) {
+      this.#lastFoldedSeen = folded;
+      this.#ticksWithoutFold = 0;
+      return;
+    }
+    if (this.#lastTickSent <= this.#foldedEpoch()) return;
+    if (++this.#ticksWithoutFold < this.hungAfterEpochs()) return;
+    this.#ticksWithoutFold = 0;
+    this.#onFailed(new Error(`merger folded nothing for ${this.hungAfterEpochs()} ticks`));
   }
 
   #foldedEpoch(): number {
@@ -134,6 +178,7 @@ export class MergerSupervisor {
       ...this.#options,
       mapping: this.#mapping,
       firstEpoch,
+      onExposition: (exposition) => this.#onExposition(exposition),
       onFailed: (err) => this.#onFailed(err),
     });
   }
@@ -154,26 +199,32 @@ export class MergerSupervisor {
     this.#current = null;
     await failed?.discard();
     while (!this.#isStopping) {
-      if (this.#failures >= MAX_RESTART_ATTEMPTS) {
-        this.#options.log.error(
-          { count: this.#failures },
-          'merger keeps failing; /metrics answers 503 until restart',
+      if (this.#backoff.failures >= MAX_RESTART_ATTEMPTS) {
+        this.#options.log.fatal(
+          { count: this.#backoff.failures },
+          'merger keeps failing; /metrics and /-/ready answer 503 until restart',
         );
         this.#options.onGiveUp();
         return;
       }
       // Back off when replacements keep failing, so a poison delta cannot spin a core.
-      await delay(Math.min(MAX_RESTART_DELAY_MS, FIRST_RESTART_DELAY_MS * 2 ** this.#failures));
-      this.#failures++;
-      if (this.#isStopping) return;
+      if (!(await this.#backoff.wait())) return;
       const firstEpoch = this.#options.currentEpoch();
+      let started: MergerHandle;
       try {
-        this.#current = await this.#startThread(firstEpoch);
+        started = await this.#startThread(firstEpoch);
       } catch (err) {
-        this.#options.log.error({ err, count: this.#failures }, 'merger did not start');
+        this.#options.log.error({ err, count: this.#backoff.failures }, 'merger did not start');
         continue;
       }
+      // Shutdown began while it started: its gate would wait for shards that are stopping.
+      if (this.#isStopping) {
+        await started.discard();
+        return;
+      }
+      this.#current = started;
       this.#firstEpoch = firstEpoch;
+      this.#hasReplaced = true;
       this.#lastTickSent = firstEpoch - 1;
       this.#options.onRestart();
       this.#options.reattachShards(firstEpoch);
@@ -181,8 +232,4 @@ export class MergerSupervisor {
       return;
     }
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -3,6 +3,7 @@ import { Piscina } from 'piscina';
 import type { SampleLimits } from '../../workers/parse/sample-limits.js';
 import type { Logger } from '../log.js';
 import type { PushAck } from '../protocol.js';
+import { RestartBackoff } from './restart-backoff.js';
 import type {
   MappingApplied,
   MappingConfig,
@@ -60,7 +61,7 @@ export interface ShardPoolOptions {
 }
 
 const SHARD_TASK = new URL('../../workers/shard/shard-task.js', import.meta.url).href;
-const MAX_RESTART_DELAY_MS = 5000;
+const FIRST_RESTART_DELAY_MS = 50;
 
 /**
  * One piscina worker per ring, each running a single long-lived shard task. A task that
@@ -76,6 +77,8 @@ export class ShardPool {
   #mapping: MappingConfig;
   #mappingVersion = 0;
   #isStopping = false;
+  // One per shard: the waits before its next generation double while it keeps failing.
+  readonly #backoffs: RestartBackoff[] = [];
   // One Int32 per shard: records consumed since its last shipped delta (the shard writes).
   readonly #unshipped: Int32Array;
   // One Int32 per shard: a fault the shard should simulate (debug only; see shard.ts).
@@ -101,7 +104,8 @@ export class ShardPool {
 
   start(): void {
     for (let shard = 0; shard < this.#options.rings.length; shard++) {
-      this.#running[shard] = this.#run(shard, 0, this.#options.currentEpoch(), 0);
+      this.#backoffs[shard] = new RestartBackoff(FIRST_RESTART_DELAY_MS);
+      this.#running[shard] = this.#run(shard, 0, this.#options.currentEpoch());
     }
   }
 
@@ -140,17 +144,13 @@ export class ShardPool {
   /** Resolves when every shard has returned after the stop request (see FlushControl). */
   async stop(): Promise<void> {
     this.#isStopping = true;
+    for (const backoff of this.#backoffs) backoff.cancel();
     await Promise.allSettled(this.#running);
     for (const port of this.#controlPorts) port?.close();
     await this.#pool.destroy();
   }
 
-  async #run(
-    shard: number,
-    generation: number,
-    startEpoch: number,
-    failures: number,
-  ): Promise<void> {
+  async #run(shard: number, generation: number, startEpoch: number): Promise<void> {
     const { port1, port2 } = new MessageChannel();
     this.#generations[shard] = generation;
     this.#options.attach(shard, generation, startEpoch, port2);
@@ -201,18 +201,8 @@ export class ShardPool {
       );
       this.#options.onRestart(shard, lostRecords);
       // Back off when a shard keeps failing, so a poison record cannot spin a core.
-      await delay(Math.min(MAX_RESTART_DELAY_MS, 50 * 2 ** failures));
-      if (this.#isStopping) return;
-      this.#running[shard] = this.#run(
-        shard,
-        generation + 1,
-        this.#options.currentEpoch(),
-        failures + 1,
-      );
+      if (!(await this.#backoffs[shard].wait())) return;
+      this.#running[shard] = this.#run(shard, generation + 1, this.#options.currentEpoch());
     }
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

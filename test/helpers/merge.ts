@@ -55,6 +55,7 @@ export function mergerTick(epoch: number): MergerTick {
       mergeBacklogEpochs: 0,
       shardHeldEpochs: 0,
       scrapesRefused: 0,
+      scrapesCut: 0,
       pushRequests: [],
       pushRefusedSamples: [],
       pushRefusedBodies: [],

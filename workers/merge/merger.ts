@@ -126,8 +126,9 @@ export class Merger {
     this.#loadState();
     this.stopped = new Promise((resolve) => (this.#resolveStopped = resolve));
     options.mainPort.on('message', (message: MergerInbound) => this.#onMainMessage(message));
-    // A first rendering, of the self-metrics alone, so /metrics answers from the start.
-    this.#queueRender();
+    // A first rendering, of the self-metrics alone, so /metrics answers from the start. Not
+    // for a replacement: main serves the last full rendering until it folds its first epoch.
+    if ((options.firstEpoch ?? 0) === 0) this.#queueRender();
   }
 
   #onMainMessage(message: MergerInbound): void {

@@ -78,6 +78,7 @@ export class SelfMetrics {
     this.gauge('mergeBacklog').set(snapshot.mergeBacklogEpochs);
     this.#addTotal('shardHeldEpochs', {}, snapshot.shardHeldEpochs);
     this.#addTotal('scrapesRefused', {}, snapshot.scrapesRefused);
+    this.#addTotal('scrapesCut', {}, snapshot.scrapesCut);
     for (const [receiver, status, total] of snapshot.pushRequests) {
       this.#addTotal('pushRequests', { receiver, status: String(status) }, total);
     }

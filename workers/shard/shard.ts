@@ -14,6 +14,7 @@ import type { DeltaMessage, MappingApplied, PushAck, ShardControl } from '../../
 import { decodeGroupPush } from '../parse/group-push.js';
 import { decodePush } from '../parse/json-push.js';
 import { decodeOtlp } from '../parse/otlp.js';
+import { rebaseOrders } from './rebase-orders.js';
 import { RingReader } from './ring-reader.js';
 import { LINES_PER_RECORD, ShardState, type ShardStateOptions } from './shard-state.js';
 
@@ -35,12 +36,19 @@ export interface ShardOptions extends ShardStateOptions {
   controlPort?: MessagePort;
   /** The merge-progress block (src/ring/merge-progress.ts); absent, the shard never holds. */
   progress?: SharedArrayBuffer;
+  /** Longest hold before what is held is dropped and counted lost; tests shorten it. */
+  maxHeldEpochs?: number;
 }
 
 // Work for at most this long before giving the event loop a turn (messages, timers).
 const SLICE_MS = 10;
 // Sleep bound when idle; a doorbell or a flush tick wakes the shard sooner.
 const IDLE_WAIT_MS = 250;
+// A hold this long means the merger is gone for good (it gave up) or far behind: held
+// state (gauge ± logs, set members, OTLP points) grows with traffic, so past either bound
+// it is dropped and its records counted lost. The watchdog replaces a hung merger sooner.
+const MAX_HELD_EPOCHS = 4 * CUT_SLOTS;
+const MAX_HELD_RECORDS = 1 << 20;
 
 const packr = new Packr({ moreTypes: true, useRecords: false });
 
@@ -215,6 +223,7 @@ export class Shard {
     if (this.#mustHold()) {
       this.#heldFrom ??= this.#epoch;
       this.#progress?.countHeld(shard);
+      if (this.#isHoldTooLong()) this.#dropHeld();
       this.#epoch++;
       return;
     }
@@ -230,10 +239,38 @@ export class Shard {
     return this.#inFlight.length >= MAX_UNFOLDED_DELTAS;
   }
 
+  #isHoldTooLong(): boolean {
+    const heldEpochs = this.#epoch - this.#heldFrom! + 1;
+    const heldRecords = Atomics.load(this.#unshipped, this.#options.shard);
+    return (
+      heldEpochs >= (this.#options.maxHeldEpochs ?? MAX_HELD_EPOCHS) ||
+      heldRecords >= MAX_HELD_RECORDS
+    );
+  }
+
+  /**
+   * Drops what the hold aggregated, through the current epoch: its records are counted
+   * lost, its epochs skipped, and since its new series never reached the merger, the next
+   * delta defines every series again.
+   */
+  #dropHeld(): void {
+    const { shard, generation } = this.#options;
+    this.#state.takeDelta(shard, generation, this.#epoch);
+    this.#progress?.countLost(shard, Atomics.exchange(this.#unshipped, shard, 0));
+    this.#progress?.skip(shard, this.#heldFrom!, this.#epoch);
+    this.#heldFrom = null;
+    this.#epochStartSeq = this.#cutOf(this.#epoch + 1);
+    this.#state.table.redefineAll();
+  }
+
   /** Posts everything aggregated since the last delta as the delta of `epoch`. */
   #ship(epoch: number): void {
     const { shard, generation } = this.#options;
     const delta = this.#state.takeDelta(shard, generation, epoch);
+    // A hold counted positions from its first epoch's cut; the merger compares from this one's.
+    if (this.#heldFrom !== null) {
+      rebaseOrders(delta, ((this.#cutOf(epoch) - this.#epochStartSeq) | 0) * LINES_PER_RECORD);
+    }
     // Copy out of msgpackr's reusable buffer so the bytes can be transferred, not cloned.
     const payload = new Uint8Array(packr.pack(delta));
     const message: DeltaMessage = { kind: 'delta', shard, epoch, payload };

@@ -50,6 +50,7 @@ const DEFAULT_CONFIG: DaemonConfig = {
   maxLabelsPerSample: 64,
   maxLabelValueBytes: 4096,
   maxConcurrentScrapes: 32,
+  scrapeWriteTimeoutMs: 5000,
   pushToken: null,
   pushTokenFile: null,
   metricsToken: null,

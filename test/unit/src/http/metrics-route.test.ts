@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { HttpExchange } from '../../../../src/http/exchange.js';
+import type { HttpExchange, SendOutcome } from '../../../../src/http/exchange.js';
 import { ExpositionCache } from '../../../../src/http/exposition-cache.js';
 import { createMetricsRoute } from '../../../../src/http/metrics-route.js';
 import type { Exposition, ExpositionFormat } from '../../../../src/protocol.js';
@@ -114,12 +114,14 @@ describe('GET /metrics', () => {
     const route = createMetricsRoute(cache, {
       maxConcurrentScrapes: 2,
       onRefused: () => refused++,
+      writeTimeoutMs: 0,
+      onCut: () => {},
     });
     const statuses: number[] = [];
     const finishers: Array<() => void> = [];
     const slowReader = (): HttpExchange => {
       let finish: () => void = () => {};
-      const sent = new Promise<void>((resolve) => (finish = resolve));
+      const sent = new Promise<SendOutcome>((resolve) => (finish = () => resolve('sent')));
       finishers.push(finish);
       return {
         method: 'GET',
@@ -146,5 +148,43 @@ describe('GET /metrics', () => {
     route(slowReader());
     expect(statuses).toEqual([200, 200, 503, 200]);
     expect(refused).toBe(1);
+  });
+
+  it('sets the write timeout on each response, counts a cut one and frees its place', async () => {
+    const cache = new ExpositionCache({ requestRender: () => {} });
+    cache.accept(exposition('text', 0));
+    let cuts = 0;
+    const route = createMetricsRoute(cache, {
+      maxConcurrentScrapes: 1,
+      onRefused: () => {},
+      writeTimeoutMs: 5000,
+      onCut: () => cuts++,
+    });
+    const timeouts: number[] = [];
+    const statuses: number[] = [];
+    let cut: () => void = () => {};
+    const stalledReader = (): HttpExchange => ({
+      method: 'GET',
+      path: '/metrics',
+      query: '',
+      isAborted: false,
+      header: () => '',
+      readBody: () => Promise.resolve({ kind: 'aborted' }),
+      respond: (status) => statuses.push(status),
+      setWriteTimeout: (ms) => timeouts.push(ms),
+      whenSent: () => new Promise<SendOutcome>((resolve) => (cut = () => resolve('cut'))),
+    });
+
+    route(stalledReader());
+    route(stalledReader());
+    expect(statuses).toEqual([200, 503]);
+    expect(timeouts).toEqual([5000]);
+
+    // The write timeout cuts the first: counted once, and the next scrape is served.
+    cut();
+    await Promise.resolve();
+    expect(cuts).toBe(1);
+    route(stalledReader());
+    expect(statuses).toEqual([200, 503, 200]);
   });
 });

@@ -16,6 +16,7 @@ import {
   createMergeProgressBuffer,
 } from '../../../../src/ring/merge-progress.js';
 import { Shard } from '../../../../workers/shard/shard.js';
+import { LINES_PER_RECORD } from '../../../../workers/shard/shard-state.js';
 
 const RECORD = 65536;
 const packr = new Packr({ moreTypes: true, useRecords: false });
@@ -50,6 +51,7 @@ async function runShard(
     startEpoch?: number;
     onAck?: (ack: PushAck) => void;
     progress?: SharedArrayBuffer;
+    maxHeldEpochs?: number;
   } = {},
 ): Promise<ShardDelta[]> {
   const { port1, port2 } = new MessageChannel();
@@ -76,6 +78,7 @@ async function runShard(
     histogramBuckets: [1],
     keepsGaugeOrder: true,
     ...(options.progress === undefined ? {} : { progress: options.progress }),
+    ...(options.maxHeldEpochs === undefined ? {} : { maxHeldEpochs: options.maxHeldEpochs }),
   });
   await shard.run();
   await received;
@@ -218,4 +221,124 @@ describe('Shard', () => {
     // Epoch 4 is marked skipped once epoch 5 is decided; 5 itself comes as a delta.
     expect([3, 4, 5].map((epoch) => progress.isSkipped(0, epoch))).toEqual([false, true, false]);
   });
+
+  it("ships a hold's stream positions relative to the cut of the epoch it ships as", async () => {
+    const main = createMainSide();
+    const epochs = MAX_UNFOLDED_DELTAS + 2;
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      main.send('a:1|c');
+      // Epoch 4 is held: its gauge set comes one record before epoch 5's cut.
+      if (epoch === MAX_UNFOLDED_DELTAS) main.send('g:3|g');
+      main.flush.cut();
+    }
+    main.flush.requestStop();
+
+    const deltas = await runShard(main, MAX_UNFOLDED_DELTAS + 1, {
+      progress: createMergeProgressBuffer(1),
+    });
+
+    const held = deltas[MAX_UNFOLDED_DELTAS];
+    expect(held.epoch).toBe(5);
+    // Record head: id, samples, hasSet, setOrder, setValue, n.
+    expect([...held.gauges.subarray(1, 6)]).toEqual([1, 1, -LINES_PER_RECORD, 3, 0]);
+    expect(held.definitions.map((d) => [d.name, d.firstOrder])).toEqual([['g', -LINES_PER_RECORD]]);
+  });
+
+  it('drops a hold that reaches maxHeldEpochs, counts its records lost, skips its epochs', async () => {
+    const main = createMainSide();
+    const epochs = MAX_UNFOLDED_DELTAS + 3;
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      main.send('a:1|c');
+      main.flush.cut();
+    }
+    main.flush.requestStop();
+    const buffer = createMergeProgressBuffer(1);
+
+    const deltas = await runShard(main, MAX_UNFOLDED_DELTAS + 1, {
+      progress: buffer,
+      maxHeldEpochs: 2,
+    });
+
+    // Epochs 4 and 5 are held, then dropped at the bound; 6 starts a new hold, shipped at
+    // stop with every series defined again (the merger never saw the dropped delta).
+    expect(deltas.map((delta) => delta.epoch)).toEqual([0, 1, 2, 3, 6]);
+    expect([...deltas[4].counters]).toEqual([0, 1, 1]);
+    expect(deltas[4].definitions.map((definition) => definition.name)).toEqual(['a']);
+    const progress = new MergeProgress(buffer);
+    expect(progress.takeLostRecords()).toBe(2);
+    expect(progress.heldEpochs()).toBe(3);
+    expect([3, 4, 5, 6].map((epoch) => progress.isSkipped(0, epoch))).toEqual([
+      false,
+      true,
+      true,
+      false,
+    ]);
+  });
+
+  it('on a new merger port counts its unfolded deltas lost, skips their epochs, defines every series again', async () => {
+    const main = createMainSide();
+    main.send('a:1|c');
+    main.flush.cut();
+    main.send('a:1|c');
+    main.send('b:1|c');
+    main.flush.cut();
+    const buffer = createMergeProgressBuffer(1);
+    const progress = new MergeProgress(buffer);
+    const oldMerger = new MessageChannel();
+    const newMerger = new MessageChannel();
+    const control = new MessageChannel();
+    openPorts.push(oldMerger.port2, newMerger.port2, control.port1, control.port2);
+    const oldDeltas: ShardDelta[] = [];
+    oldMerger.port2.on('message', (message: DeltaMessage) =>
+      oldDeltas.push(packr.unpack(message.payload) as ShardDelta),
+    );
+    const newDeltas: ShardDelta[] = [];
+    newMerger.port2.on('message', (message: DeltaMessage) =>
+      newDeltas.push(packr.unpack(message.payload) as ShardDelta),
+    );
+    const shard = new Shard({
+      shard: 0,
+      generation: 0,
+      startEpoch: 0,
+      ring: main.ring,
+      control: main.flush.buffer,
+      mergerPort: oldMerger.port1,
+      ackPort: new MessageChannel().port1,
+      histogramBuckets: [1],
+      keepsGaugeOrder: true,
+      progress: buffer,
+      controlPort: control.port2,
+    });
+    const running = shard.run();
+    await waitUntil(() => oldDeltas.length === 2, 'both deltas posted to the old merger');
+
+    // The old merger died with epoch 0 folded and epoch 1 (two records) not.
+    progress.markFolded(0);
+    control.port1.postMessage({ kind: 'merger-port', port: newMerger.port1 }, [newMerger.port1]);
+    await waitUntil(() => progress.isSkipped(0, 1), 'the new port taken');
+    main.send('a:1|c');
+    main.flush.cut();
+    main.flush.requestStop();
+    await running;
+    await waitUntil(() => newDeltas.length === 1, 'the final delta posted to the new merger');
+
+    expect(progress.takeLostRecords()).toBe(2);
+    expect([0, 1, 2].map((epoch) => progress.isSkipped(0, epoch))).toEqual([true, true, false]);
+    // The new merger knows no series yet: both are defined again, though only a changed.
+    expect(newDeltas[0].epoch).toBe(2);
+    expect(newDeltas[0].definitions.map((definition) => definition.name).sort()).toEqual([
+      'a',
+      'b',
+    ]);
+    expect([...newDeltas[0].counters]).toEqual([0, 1, 1]);
+  });
 });
+
+/** Bounded wait for a message-driven change; each turn lets the ports deliver. */
+async function waitUntil(isDone: () => boolean, what: string): Promise<void> {
+  for (let turn = 0; turn < 2000; turn++) {
+    if (isDone()) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`not in time: ${what}`);
+}
