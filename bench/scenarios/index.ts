@@ -46,6 +46,13 @@ export const SCENARIOS: Scenario[] = [
     isInQuick: false,
   }),
   standaloneScenario({
+    name: 'mapping/500 rules',
+    description: 'statsd_exporter mapping with 500 rules: lines/s uncached, cached, no rules',
+    script: 'mapping.js',
+    args: () => ['--json'],
+    isInQuick: false,
+  }),
+  standaloneScenario({
     name: 'logs/http ndjson',
     description: 'autocannon pushes of 100-record NDJSON bodies: records/s, p99',
     script: 'logs.js',
