@@ -1,0 +1,135 @@
+import { cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { gzipSync } from 'node:zlib';
+import client from 'prom-client';
+import { SeriesKind, type ExpositionFormat } from '../src/protocol.js';
+import type { RegistryView } from '../workers/merge/families.js';
+import { NameClaims } from '../workers/merge/name-claims.js';
+import { SeriesStore, type MergedSeries } from '../workers/merge/series-store.js';
+
+/**
+ * What the merger's data families cost, without a daemon around them:
+ *
+ *   create ms        SeriesStore.define for every series (families, claims, registration)
+ *   bytes / series   JS heap + array buffers after a GC, over an empty store
+ *   render ms        one rendering of every family to a string, text and OpenMetrics
+ *   gzip ms          level 3, as exposition.ts compresses
+ *
+ * Run: npm run build && node --expose-gc dist/bench/render.js [case ...]
+ * Cases: 'counters 100k names', 'counters 1M names', 'counters 100k labels',
+ * 'histograms 10k'. Bounded: each case defines its series once and renders twice.
+ */
+
+interface RenderCase {
+  name: string;
+  series: number;
+  kind: SeriesKind;
+  /** Distinct names (one family each), or one name with a distinct label value each. */
+  isNamePerSeries: boolean;
+}
+
+const CASES: RenderCase[] = [
+  { name: 'counters 100k names', series: 100_000, kind: SeriesKind.Counter, isNamePerSeries: true },
+  { name: 'counters 1M names', series: 1_000_000, kind: SeriesKind.Counter, isNamePerSeries: true },
+  {
+    name: 'counters 100k labels',
+    series: 100_000,
+    kind: SeriesKind.Counter,
+    isNamePerSeries: false,
+  },
+  { name: 'histograms 10k', series: 10_000, kind: SeriesKind.Histogram, isNamePerSeries: false },
+];
+const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** The data part of an exposition as the merger renders it. */
+interface DataRenderer {
+  store: SeriesStore;
+  render(format: ExpositionFormat): Promise<string>;
+}
+
+function createRenderer(): DataRenderer {
+  const text = new client.Registry();
+  const openmetrics = new client.Registry<client.OpenMetricsContentType>();
+  openmetrics.setContentType(client.Registry.OPENMETRICS_CONTENT_TYPE);
+  const registries: Record<ExpositionFormat, client.Registry> = {
+    text,
+    openmetrics: openmetrics as unknown as client.Registry,
+  };
+  const registrar = {
+    register(views: { text: RegistryView; openmetrics: RegistryView }) {
+      registries.text.registerMetric(views.text as unknown as client.Metric<string>);
+      registries.openmetrics.registerMetric(views.openmetrics as unknown as client.Metric<string>);
+    },
+  };
+  const store = new SeriesStore({ claims: new NameClaims(), histogramBuckets: BUCKETS, registrar });
+  return { store, render: (format) => registries[format].metrics() };
+}
+
+function heapBytes(): number {
+  globalThis.gc?.();
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.arrayBuffers;
+}
+
+function populate(store: SeriesStore, shape: RenderCase): void {
+  for (let i = 0; i < shape.series; i++) {
+    const name = shape.isNamePerSeries ? `bench_c${i}` : 'bench_h';
+    const labels = shape.isNamePerSeries ? [] : ['host', `h${i}`, 'path', '/api/v1/items'];
+    const ref = store.define(0, 0, { id: i, kind: shape.kind, name, labels, firstOrder: i });
+    const series = ref as MergedSeries;
+    if ('value' in series) series.value = i + 0.5;
+    else if ('buckets' in series) {
+      series.buckets[i % series.buckets.length] = 3;
+      series.sum = i / 7;
+      series.count = 3;
+    }
+  }
+}
+
+async function runCase(shape: RenderCase): Promise<Record<string, number | string>> {
+  const before = heapBytes();
+  const renderer = createRenderer();
+  const started = performance.now();
+  populate(renderer.store, shape);
+  const createMs = performance.now() - started;
+  const bytesPerSeries = (heapBytes() - before) / shape.series;
+
+  const figures: Record<string, number | string> = {
+    case: shape.name,
+    createMs: Math.round(createMs),
+    bytesPerSeries: Math.round(bytesPerSeries),
+  };
+  for (const format of ['text', 'openmetrics'] as const) {
+    // Twice: the second shows the steady cost (caches warm, nothing changed).
+    for (const pass of [1, 2]) {
+      const renderStarted = performance.now();
+      const text = await renderer.render(format);
+      const renderMs = performance.now() - renderStarted;
+      const gzipStarted = performance.now();
+      const plain = Buffer.from(text, 'utf8');
+      const gzip = gzipSync(plain, { level: 3 });
+      const gzipMs = performance.now() - gzipStarted;
+      figures[`${format}${pass}RenderMs`] = Math.round(renderMs);
+      figures[`${format}${pass}GzipMs`] = Math.round(gzipMs);
+      if (pass === 1) {
+        figures[`${format}Bytes`] = plain.length;
+        figures[`${format}GzipBytes`] = gzip.length;
+      }
+    }
+  }
+  return figures;
+}
+
+async function main(): Promise<void> {
+  if (globalThis.gc === undefined) {
+    console.error('run with node --expose-gc for bytes per series');
+  }
+  const wanted = process.argv.slice(2);
+  const chosen = wanted.length === 0 ? CASES : CASES.filter((c) => wanted.includes(c.name));
+  console.log(
+    JSON.stringify({ node: process.version, cpu: cpus()[0]?.model, cores: cpus().length }),
+  );
+  for (const shape of chosen) console.log(JSON.stringify(await runCase(shape)));
+}
+
+await main();
