@@ -1,7 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { SeriesKind } from '../../../../src/protocol.js';
-import { renderExposition } from '../../../../workers/merge/exposition.js';
 import { foldEpoch } from '../../../../workers/merge/fold.js';
 import {
   createMergedStore,
@@ -156,7 +155,7 @@ describe('exposition of merged families', () => {
       counters: Float64Array.of(id(Counter, 0), 1, 1),
     });
 
-    const rendered = await renderExposition(merged.registries.text);
+    const rendered = await merged.render('text');
     const text = Buffer.from(rendered.plain).toString('utf8');
     expect(text).toBe('# HELP x_total StatsD counter x\n# TYPE x_total counter\nx_total 1\n');
     expect(gunzipSync(rendered.gzip).toString('utf8')).toBe(text);
