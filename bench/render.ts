@@ -17,6 +17,7 @@ import { SeriesStore, type MergedSeries } from '../workers/merge/series-store.js
  *                    nothing changed since the last one (pass 2, the reused data part)
  *
  * Run: npm run build && node --expose-gc dist/bench/render.js [case ...]
+ * One case per process gives the cleanest bytes per series.
  * Cases: 'counters 100k names', 'counters 1M names', 'counters 100k labels',
  * 'histograms 10k'. Bounded: each case defines its series once and renders three times per
  * format.
@@ -66,6 +67,8 @@ function createRenderer(): ExpositionBench {
 }
 
 function heapBytes(): number {
+  // Twice: external Buffer memory is given back only once its owner was collected.
+  globalThis.gc?.();
   globalThis.gc?.();
   const usage = process.memoryUsage();
   return usage.heapUsed + usage.arrayBuffers;
@@ -86,25 +89,35 @@ function populate(store: SeriesStore, shape: RenderCase): void {
   }
 }
 
+/** Process CPU (every thread, GC helpers included), in ms: wall time lies on a busy host. */
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return Math.round((usage.user + usage.system) / 1000);
+}
+
 async function runCase(shape: RenderCase): Promise<Record<string, number | string>> {
   const before = heapBytes();
   const renderer = createRenderer();
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   populate(renderer.store, shape);
   const createMs = performance.now() - started;
+  const createCpuMs = cpuMs(process.cpuUsage(cpuStarted));
   const bytesPerSeries = (heapBytes() - before) / shape.series;
 
   const figures: Record<string, number | string> = {
     case: shape.name,
     createMs: Math.round(createMs),
+    createCpuMs,
     bytesPerSeries: Math.round(bytesPerSeries),
   };
   for (const format of ['text', 'openmetrics'] as const) {
     for (const pass of [1, 2, 3]) {
       if (pass === 3) renderer.data.markChanged();
       const renderStarted = performance.now();
+      const cpuStarted = process.cpuUsage();
       const rendered = await renderer.render(format);
       figures[`${format}${pass}RenderMs`] = Math.round(performance.now() - renderStarted);
+      figures[`${format}${pass}CpuMs`] = cpuMs(process.cpuUsage(cpuStarted));
       if (pass === 1) {
         figures[`${format}Bytes`] = rendered.plain.length;
         figures[`${format}GzipBytes`] = rendered.gzip.length;
