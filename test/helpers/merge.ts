@@ -1,6 +1,7 @@
 import client from 'prom-client';
 import {
   SeriesKind,
+  type ExpositionFormat,
   type MappingConfig,
   type MergerTick,
   type SeriesDefinition,
@@ -8,12 +9,14 @@ import {
 } from '../../src/protocol.js';
 import { SELF_METRICS } from '../../src/self-metrics.js';
 import { NameClaims, namesOfSelfMetric } from '../../workers/merge/name-claims.js';
-import { SeriesStore, type FamilyRegistrar } from '../../workers/merge/series-store.js';
+import { DataFamilies, type FamilyRegistrar } from '../../workers/merge/data-families.js';
+import { ExpositionRenderer, type RenderedExposition } from '../../workers/merge/exposition.js';
+import { SeriesStore } from '../../workers/merge/series-store.js';
 import { createShardStats } from '../../workers/shard/shard-stats.js';
 
 /**
  * Builders for merger-side unit tests: shard deltas and ticks as the threads would send
- * them, and a SeriesStore wired to prom-client registries the way merger.ts wires it.
+ * them, and a SeriesStore whose families render the way merger.ts renders them.
  */
 
 /** A delta with nothing in it but what `parts` sets; histograms default to no bounds. */
@@ -81,13 +84,16 @@ export function definition(
 
 export interface MergedStore {
   store: SeriesStore;
-  registries: { text: client.Registry; openmetrics: client.Registry };
+  /** The exposition of each format as the merger writes it, with no self-metrics. */
+  registries: Record<ExpositionFormat, { metrics(): Promise<string> }>;
+  /** Both bodies of one format's exposition, as the merger hands them to the main thread. */
+  render(format: ExpositionFormat): Promise<RenderedExposition>;
   /** The store's name claims and registrar, for other merger parts (push groups). */
   claims: NameClaims;
   registrar: FamilyRegistrar;
 }
 
-/** A SeriesStore whose families land in a text and an OpenMetrics registry, as in merger.ts. */
+/** A SeriesStore whose families render as in merger.ts, next to empty self-metric registries. */
 export function createMergedStore(
   histogramBuckets: readonly number[] = [],
   options: {
@@ -100,7 +106,23 @@ export function createMergedStore(
   const text = new client.Registry();
   const openmetrics = new client.Registry<client.OpenMetricsContentType>();
   openmetrics.setContentType(client.Registry.OPENMETRICS_CONTENT_TYPE);
-  const registries = { text, openmetrics: openmetrics as unknown as client.Registry };
+  const selfRegistries: Record<ExpositionFormat, client.Registry> = {
+    text,
+    openmetrics: openmetrics as unknown as client.Registry,
+  };
+  const data = new DataFamilies();
+  const renderer = new ExpositionRenderer(data);
+  // Tests fold without the merger, so every rendering is treated as after a change.
+  const render = (format: ExpositionFormat): Promise<RenderedExposition> => {
+    data.markChanged();
+    return renderer.render(selfRegistries[format], format);
+  };
+  const metrics = async (format: ExpositionFormat): Promise<string> =>
+    Buffer.from((await render(format)).plain).toString('utf8');
+  const registries = {
+    text: { metrics: () => metrics('text') },
+    openmetrics: { metrics: () => metrics('openmetrics') },
+  };
 
   const claims = new NameClaims();
   if (options.claimsSelfMetrics) {
@@ -108,12 +130,7 @@ export function createMergedStore(
       claims.claim('self', namesOfSelfMetric(spec.name, spec.type));
     }
   }
-  const registrar: FamilyRegistrar = {
-    register(views) {
-      registries.text.registerMetric(views.text as unknown as client.Metric<string>);
-      registries.openmetrics.registerMetric(views.openmetrics as unknown as client.Metric<string>);
-    },
-  };
+  const registrar: FamilyRegistrar = data;
   const store = new SeriesStore({
     claims,
     histogramBuckets,
@@ -122,5 +139,5 @@ export function createMergedStore(
     mapping: options.mapping,
     registrar,
   });
-  return { store, registries, claims, registrar };
+  return { store, registries, render, claims, registrar };
 }

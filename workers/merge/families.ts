@@ -1,10 +1,10 @@
 import type { ExpositionFormat } from '../../src/protocol.js';
 
 /**
- * Metric families of the data services push, in the shape prom-client's Registry renders
- * (`get()` returning name, help, type and values). prom-client's own Counter and Histogram
- * cannot take what the shards send (a histogram cannot be given bucket counts), so these
- * hold the merged state and the registry does the rendering and escaping.
+ * Metric families of the data services push: the merged state of every series, by family.
+ * store-family-writer.ts writes them as prom-client's Registry would; the registry itself
+ * renders only the self-metrics. Push groups and OTLP still hand the writer prom-client
+ * shaped snapshots (`get()` returning name, help, type and values).
  */
 
 export type Labels = Record<string, string>;
@@ -63,27 +63,6 @@ export abstract class Family<S extends { labels: Labels }> {
   abstract get type(): FamilyType;
   /** The family name a format declares in # TYPE. */
   abstract familyName(format: ExpositionFormat): string;
-  protected abstract values(format: ExpositionFormat): SampleValue[];
-
-  view(format: ExpositionFormat): RegistryView {
-    const family = this;
-    return {
-      name: family.familyName(format),
-      help: family.help,
-      type: family.type,
-      aggregator: 'sum',
-      get() {
-        return {
-          name: family.familyName(format),
-          help: family.help,
-          type: family.type,
-          aggregator: 'sum',
-          values: family.values(format),
-        };
-      },
-      reset() {},
-    };
-  }
 }
 
 /**
@@ -100,14 +79,6 @@ export class CounterFamily extends Family<ScalarSeries> {
   familyName(format: ExpositionFormat): string {
     return format === 'openmetrics' ? this.baseName : `${this.baseName}_total`;
   }
-
-  protected values(): SampleValue[] {
-    const values: SampleValue[] = [];
-    for (const series of this.series.values()) {
-      values.push({ value: series.value, labels: series.labels });
-    }
-    return values;
-  }
 }
 
 export class GaugeFamily extends Family<ScalarSeries> {
@@ -118,24 +89,17 @@ export class GaugeFamily extends Family<ScalarSeries> {
   familyName(): string {
     return this.baseName;
   }
-
-  protected values(): SampleValue[] {
-    const values: SampleValue[] = [];
-    for (const series of this.series.values()) {
-      values.push({ value: series.value, labels: series.labels });
-    }
-    return values;
-  }
 }
 
 export class HistogramFamily extends Family<HistogramSeries> {
   readonly upperBounds: readonly number[];
-  readonly #leLabels: string[];
+  /** `le` of each bucket as written, +Inf last. */
+  readonly leLabels: readonly string[];
 
   constructor(baseName: string, help: string, upperBounds: readonly number[]) {
     super(baseName, help);
     this.upperBounds = upperBounds;
-    this.#leLabels = [...upperBounds.map(formatBound), '+Inf'];
+    this.leLabels = [...upperBounds.map(formatBound), '+Inf'];
   }
 
   get type(): FamilyType {
@@ -144,24 +108,6 @@ export class HistogramFamily extends Family<HistogramSeries> {
 
   familyName(): string {
     return this.baseName;
-  }
-
-  protected values(): SampleValue[] {
-    const values: SampleValue[] = [];
-    const bucketName = `${this.baseName}_bucket`;
-    const sumName = `${this.baseName}_sum`;
-    const countName = `${this.baseName}_count`;
-    for (const series of this.series.values()) {
-      let cumulative = 0;
-      for (let i = 0; i < this.#leLabels.length; i++) {
-        cumulative += series.buckets[i];
-        const labels = { ...series.labels, le: this.#leLabels[i] };
-        values.push({ metricName: bucketName, value: cumulative, labels });
-      }
-      values.push({ metricName: sumName, value: series.sum, labels: series.labels });
-      values.push({ metricName: countName, value: series.count, labels: series.labels });
-    }
-    return values;
   }
 }
 

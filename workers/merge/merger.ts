@@ -17,11 +17,11 @@ import type {
 import { MergeProgress } from '../../src/ring/merge-progress.js';
 import { SELF_METRICS } from '../../src/self-metrics.js';
 import { EpochGate, type ClosedEpoch } from './epoch-gate.js';
-import { renderExposition } from './exposition.js';
+import { DataFamilies } from './data-families.js';
+import { ExpositionRenderer } from './exposition.js';
 import { foldEpoch } from './fold.js';
 import { NameClaims, namesOfSelfMetric } from './name-claims.js';
 import { SelfMetrics } from './self-metrics.js';
-import type { RegistryView } from './families.js';
 import { OtlpSeries } from './otlp-series.js';
 import { PushGroups } from './push-groups.js';
 import { SeriesStore } from './series-store.js';
@@ -68,7 +68,10 @@ export class Merger {
   readonly #groups: PushGroups;
   readonly #otlp: OtlpSeries;
   readonly #self: SelfMetrics;
+  /** Self-metrics only; data families render through #data (data-families.ts). */
   readonly #registries: Record<ExpositionFormat, client.Registry>;
+  readonly #data = new DataFamilies();
+  readonly #renderer = new ExpositionRenderer(this.#data);
   readonly #now: () => number;
   readonly #progress: MergeProgress | null;
   #hasTtl: boolean;
@@ -102,14 +105,7 @@ export class Merger {
     for (const spec of Object.values(SELF_METRICS)) {
       claims.claim('self', namesOfSelfMetric(spec.name, spec.type));
     }
-    const registrar = {
-      register: (views: { text: RegistryView; openmetrics: RegistryView }) => {
-        this.#registries.text.registerMetric(views.text as unknown as client.Metric<string>);
-        this.#registries.openmetrics.registerMetric(
-          views.openmetrics as unknown as client.Metric<string>,
-        );
-      },
-    };
+    const registrar = this.#data;
     this.#now = options.now ?? Date.now;
     this.#hasTtl = hasTtl(options.mapping);
     this.#store = new SeriesStore({
@@ -269,12 +265,17 @@ export class Merger {
     if (this.#foldDelayMs > 0 && deltas.length > 0) blockFor(this.#foldDelayMs);
     const nowMs = this.#now();
     this.#store.beginFold(nowMs);
+    if (mayChangeData(deltas, this.#store)) this.#data.markChanged();
     const outcome = foldEpoch(this.#store, deltas, { isLate });
     const groupOps = deltas.flatMap((delta) => delta.groupOps ?? []);
     const refusedGroupSamples = groupOps.length > 0 ? this.#groups.apply(groupOps) : 0;
     const otlpPoints = deltas.flatMap((delta) => delta.otlpPoints ?? []);
     const refusedOtlpPoints = otlpPoints.length > 0 ? this.#otlp.apply(otlpPoints) : 0;
-    if (this.#hasTtl) this.#store.expireIdle(nowMs);
+    // Expiry also drops sources of combined gauges; rather than trace that, TTLs re-render.
+    if (this.#hasTtl) {
+      this.#store.expireIdle(nowMs);
+      this.#data.markChanged();
+    }
     for (const delta of deltas) {
       this.#self.addShardStats(delta.stats);
       this.#store.limitDrops.countSpellings(delta.stats.spellingLimitDropped);
@@ -318,7 +319,7 @@ export class Merger {
 
   async #renderOne(format: ExpositionFormat, epoch: number): Promise<void> {
     const started = performance.now();
-    const rendered = await renderExposition(this.#registries[format]);
+    const rendered = await this.#renderer.render(this.#registries[format], format);
     this.#self
       .histogram('renderDuration')
       .observe({ format }, (performance.now() - started) / 1000);
@@ -337,6 +338,27 @@ export class Merger {
   #stopIfDone(): void {
     if (this.#renderedEpoch >= this.#finalEpoch && !this.#isRenderQueued) this.#resolveStopped();
   }
+}
+
+/**
+ * Whether folding these deltas may change a data line. An epoch with no samples changes
+ * none, except that set series fall to 0 and summary windows slide with time, so stores
+ * holding either always render anew.
+ */
+function mayChangeData(deltas: readonly ShardDelta[], store: SeriesStore): boolean {
+  if (store.setFamilies.size > 0 || store.summaryFamilies.size > 0) return true;
+  return deltas.some(
+    (delta) =>
+      delta.definitions.length > 0 ||
+      delta.counters.length > 0 ||
+      delta.gauges.length > 0 ||
+      delta.histograms.length > 0 ||
+      (delta.customHistograms?.length ?? 0) > 0 ||
+      (delta.summaries?.length ?? 0) > 0 ||
+      delta.sets.length > 0 ||
+      (delta.groupOps?.length ?? 0) > 0 ||
+      (delta.otlpPoints?.length ?? 0) > 0,
+  );
 }
 
 function blockFor(ms: number): void {

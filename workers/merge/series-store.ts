@@ -9,9 +9,9 @@ import {
   GaugeFamily,
   HistogramFamily,
   type HistogramSeries,
-  type RegistryView,
   type ScalarSeries,
 } from './families.js';
+import type { FamilyRegistrar } from './data-families.js';
 import { createFamily, toLabels, type StoreFamily } from './family-factory.js';
 import {
   clearSources,
@@ -26,7 +26,7 @@ import { LimitDrops, type SeriesLimitKind } from './limit-drops.js';
 import { ShardIdTables } from './shard-id-tables.js';
 import { SummaryFamily, type SummarySeries } from './summary-family.js';
 
-export type { StoreFamily };
+export type { FamilyRegistrar, StoreFamily };
 
 /** What the store keeps beside each series: for TTL, limits and revival after expiry. */
 interface Tracked {
@@ -54,10 +54,6 @@ export type SeriesRef = MergedSeries | GaugeSource | typeof REFUSED | typeof OVE
 interface LimitRefusal {
   refusedMetric: string;
   limit: SeriesLimitKind;
-}
-
-export interface FamilyRegistrar {
-  register(views: { text: RegistryView; openmetrics: RegistryView }): void;
 }
 
 /**
@@ -336,10 +332,7 @@ export class SeriesStore {
     if (family instanceof SummaryFamily) this.summaryFamilies.add(family);
     if (kind === SeriesKind.Set) this.setFamilies.add(family as GaugeFamily);
     this.families.set(owner, family);
-    this.#registrar.register({
-      text: family.view('text'),
-      openmetrics: family.view('openmetrics'),
-    });
+    this.#registrar.registerStoreFamily(family);
     return family;
   }
 }

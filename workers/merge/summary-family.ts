@@ -1,5 +1,5 @@
-import type { ExpositionFormat, SummaryOptions } from '../../src/protocol.js';
-import { Family, type FamilyType, type Labels, type SampleValue } from './families.js';
+import type { SummaryOptions } from '../../src/protocol.js';
+import { Family, type FamilyType, type Labels } from './families.js';
 import { SummaryWindow } from './summary-window.js';
 
 /** A summary series: cumulative `_sum` and `_count`, quantiles over a sliding window. */
@@ -16,13 +16,14 @@ export interface SummarySeries {
 export class SummaryFamily extends Family<SummarySeries> {
   readonly options: SummaryOptions;
   readonly #quantiles: number[];
-  readonly #quantileLabels: string[];
+  /** `quantile` label of each quantile line, as written. */
+  readonly quantileLabels: readonly string[];
 
   constructor(baseName: string, help: string, options: SummaryOptions) {
     super(baseName, help);
     this.options = options;
     this.#quantiles = options.quantiles.map((q) => q.quantile);
-    this.#quantileLabels = this.#quantiles.map(String);
+    this.quantileLabels = this.#quantiles.map(String);
   }
 
   get type(): FamilyType {
@@ -44,20 +45,5 @@ export class SummaryFamily extends Family<SummarySeries> {
       series.window.advance(nowMs);
       if (series.window.isDirty) series.quantileValues = series.window.quantiles(this.#quantiles);
     }
-  }
-
-  protected values(_format: ExpositionFormat): SampleValue[] {
-    const values: SampleValue[] = [];
-    const sumName = `${this.baseName}_sum`;
-    const countName = `${this.baseName}_count`;
-    for (const series of this.series.values()) {
-      for (let i = 0; i < this.#quantileLabels.length; i++) {
-        const labels = { ...series.labels, quantile: this.#quantileLabels[i] };
-        values.push({ value: series.quantileValues[i], labels });
-      }
-      values.push({ metricName: sumName, value: series.sum, labels: series.labels });
-      values.push({ metricName: countName, value: series.count, labels: series.labels });
-    }
-    return values;
   }
 }

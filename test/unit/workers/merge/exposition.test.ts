@@ -1,7 +1,9 @@
 import { gunzipSync } from 'node:zlib';
+import client from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { SeriesKind } from '../../../../src/protocol.js';
-import { renderExposition } from '../../../../workers/merge/exposition.js';
+import { DataFamilies } from '../../../../workers/merge/data-families.js';
+import { ExpositionRenderer } from '../../../../workers/merge/exposition.js';
 import { foldEpoch } from '../../../../workers/merge/fold.js';
 import {
   createMergedStore,
@@ -156,9 +158,39 @@ describe('exposition of merged families', () => {
       counters: Float64Array.of(id(Counter, 0), 1, 1),
     });
 
-    const rendered = await renderExposition(merged.registries.text);
+    const rendered = await merged.render('text');
     const text = Buffer.from(rendered.plain).toString('utf8');
     expect(text).toBe('# HELP x_total StatsD counter x\n# TYPE x_total counter\nx_total 1\n');
     expect(gunzipSync(rendered.gzip).toString('utf8')).toBe(text);
+  });
+
+  it('reuses the data part until it is marked changed, the gzip still the same text', async () => {
+    const { merged } = await render({
+      shard: 0,
+      epoch: 0,
+      definitions: [definition(Counter, 0, 'x', 0)],
+      counters: Float64Array.of(id(Counter, 0), 1, 1),
+    });
+    const data = new DataFamilies();
+    const renderer = new ExpositionRenderer(data);
+    const family = [...merged.store.families.values()][0];
+    data.registerStoreFamily(family);
+    const self = new client.Registry();
+    new client.Counter({ name: 'self_events_total', help: 'S', registers: [self] }).inc();
+
+    const first = await renderer.render(self, 'text');
+    (family.series.values().next().value as { value: number }).value = 9;
+    const reused = await renderer.render(self, 'text');
+    data.markChanged();
+    const changed = await renderer.render(self, 'text');
+
+    const selfLines =
+      '# HELP self_events_total S\n# TYPE self_events_total counter\nself_events_total 1';
+    const dataLines = (value: number) =>
+      `# HELP x_total StatsD counter x\n# TYPE x_total counter\nx_total ${value}\n`;
+    expect(Buffer.from(first.plain).toString('utf8')).toBe(`${selfLines}\n\n${dataLines(1)}`);
+    expect(Buffer.from(reused.plain).toString('utf8')).toBe(`${selfLines}\n\n${dataLines(1)}`);
+    expect(Buffer.from(changed.plain).toString('utf8')).toBe(`${selfLines}\n\n${dataLines(9)}`);
+    expect(gunzipSync(changed.gzip).toString('utf8')).toBe(`${selfLines}\n\n${dataLines(9)}`);
   });
 });

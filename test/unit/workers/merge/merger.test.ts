@@ -126,4 +126,27 @@ describe('Merger', () => {
     toMerger({ kind: 'stop', finalEpoch: 0 });
     await merger.stopped;
   });
+
+  it('renders every epoch, an empty one too, and shows data again once a fold changes it', async () => {
+    const { toMerger, sendDelta, next } = startMerger(1);
+    const hits = (value: number, epoch: number, definitions = [] as ShardDelta['definitions']) =>
+      shardDelta({ shard: 0, epoch, definitions, counters: Float64Array.of(0, 1, value) });
+    sendDelta(hits(2, 0, [definition(SeriesKind.Counter, 0, 'hits', 0)]));
+    toMerger(mergerTick(0));
+    const folded = parseExposition(await next(0));
+    expect(valueOf(folded, 'hits_total')).toBe(2);
+
+    // Epoch 1 has no samples: the data part is reused, the self-metrics still move.
+    sendDelta(shardDelta({ shard: 0, epoch: 1 }));
+    toMerger(mergerTick(1));
+    const empty = parseExposition(await next(1));
+    expect(valueOf(empty, 'hits_total')).toBe(2);
+    expect(valueOf(empty, 'catalyst_merge_duration_seconds_count')).toBe(2);
+
+    sendDelta(hits(3, 2));
+    toMerger(mergerTick(2));
+    const changed = parseExposition(await next(2));
+    expect(valueOf(changed, 'hits_total')).toBe(5);
+    expect(valueOf(changed, 'catalyst_merge_duration_seconds_count')).toBe(3);
+  });
 });
