@@ -1,6 +1,7 @@
 import type { DaemonConfig } from './config/config.js';
 import { warnIfExposed } from './config/exposure.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
 import { guardRoutes, requireBearer, resolveToken } from './http/auth.js';
 import { isLoopback, type ListenAddress } from './config/listen-address.js';
 import { validateMappingFile } from './config/mapping-file.js';
@@ -60,6 +61,9 @@ const LOG_ANSWER_TIMEOUT_MS = 10_000;
 
 // A shard applies new rules at its next flush; past this (plus two flushes) a reload answers 503.
 const RELOAD_ACK_BASE_MS = 5000;
+
+// Past this the flush clock starts without the shards still booting (a failing one restarts).
+const SHARD_START_WAIT_MS = 30_000;
 
 // How long a slow shard may hold the exposition back: five flushes, but never under five
 // seconds (a GC pause or a busy host at short intervals) nor past half the cut slots.
@@ -311,6 +315,15 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
     );
     return closed;
   };
+  // The epoch gate gives up on a shard after maxWaitEpochs ticks; ticks counted while shard
+  // threads still boot (seconds on a loaded host) would make their first deltas late.
+  const haveShardsStarted = await Promise.race([
+    shards.allStarted.then(() => true),
+    delay(SHARD_START_WAIT_MS, false, { ref: false }),
+  ]);
+  if (!haveShardsStarted) {
+    log.warn({ durationMs: SHARD_START_WAIT_MS }, 'shards not all running; flush clock starts');
+  }
   const clock = setInterval(() => tick(), config.flushIntervalMs);
 
   let stopping: Promise<void> | null = null;

@@ -312,6 +312,15 @@ export interface MappingApplied {
   version: number;
 }
 
+/**
+ * Posted by a shard on its control port as its task begins. Main starts the flush clock only
+ * once every shard has: the gate counts ticks to give up on a shard, and ticks while worker
+ * threads still boot (seconds on a loaded host) would make their first deltas late.
+ */
+export interface ShardStarted {
+  kind: 'shard-started';
+}
+
 /** A replacement merger's port: the shard sends from its next delta on, with every definition. */
 export interface MergerPortUpdate {
   kind: 'merger-port';

@@ -9,6 +9,7 @@ import type {
   MappingConfig,
   MappingUpdate,
   MergerPortUpdate,
+  ShardStarted,
 } from '../protocol.js';
 
 /** What each shard task is given (see workers/shard/shard.ts ShardOptions). */
@@ -83,6 +84,10 @@ export class ShardPool {
   readonly #unshipped: Int32Array;
   // One Int32 per shard: a fault the shard should simulate (debug only; see shard.ts).
   readonly #faults: Int32Array;
+  readonly #startedShards = new Set<number>();
+  #resolveAllStarted: () => void = () => {};
+  /** Resolves once every shard has begun running, in whichever generation (ShardStarted). */
+  readonly allStarted = new Promise<void>((resolve) => (this.#resolveAllStarted = resolve));
 
   constructor(options: ShardPoolOptions) {
     this.#options = options;
@@ -161,8 +166,13 @@ export class ShardPool {
     const control = new MessageChannel();
     this.#controlPorts[shard]?.close();
     this.#controlPorts[shard] = control.port1;
-    control.port1.on('message', (applied: MappingApplied) => {
-      this.#options.onMappingApplied?.(shard, applied.version);
+    control.port1.on('message', (message: MappingApplied | ShardStarted) => {
+      if (message.kind === 'shard-started') {
+        this.#startedShards.add(shard);
+        if (this.#startedShards.size === this.#options.rings.length) this.#resolveAllStarted();
+        return;
+      }
+      this.#options.onMappingApplied?.(shard, message.version);
     });
     control.port1.unref();
     // This generation starts with the latest rules, so it has applied them already.

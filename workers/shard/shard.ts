@@ -10,7 +10,13 @@ import {
   isSeqBefore,
 } from '../../src/ring/layout.js';
 import { MAX_UNFOLDED_DELTAS, MergeProgress } from '../../src/ring/merge-progress.js';
-import type { DeltaMessage, MappingApplied, PushAck, ShardControl } from '../../src/protocol.js';
+import type {
+  DeltaMessage,
+  MappingApplied,
+  PushAck,
+  ShardControl,
+  ShardStarted,
+} from '../../src/protocol.js';
 import { decodeGroupPush } from '../parse/group-push.js';
 import { decodePush } from '../parse/json-push.js';
 import { decodeOtlp } from '../parse/otlp.js';
@@ -104,6 +110,8 @@ export class Shard {
 
   /** Runs until the main thread sets STOP and everything before the final cut is shipped. */
   async run(): Promise<void> {
+    const started: ShardStarted = { kind: 'shard-started' };
+    this.#options.controlPort?.postMessage(started);
     for (;;) {
       const publishedBefore = Atomics.load(this.#control, CONTROL_EPOCH_SLOT);
       const isStopping = Atomics.load(this.#control, CONTROL_STOP_SLOT) === 1;

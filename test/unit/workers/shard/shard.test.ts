@@ -275,6 +275,36 @@ describe('Shard', () => {
     ]);
   });
 
+  it('tells main on its control port that it runs, once, beside its delta', async () => {
+    const main = createMainSide();
+    main.flush.cut();
+    main.flush.requestStop();
+    const merger = new MessageChannel();
+    const control = new MessageChannel();
+    openPorts.push(merger.port1, merger.port2, control.port1, control.port2);
+    // Two ports: their messages reach this thread in no fixed order between them.
+    const events: string[] = [];
+    control.port1.on('message', (message: { kind: string }) => events.push(message.kind));
+    merger.port2.on('message', (message: DeltaMessage) => events.push(`delta ${message.epoch}`));
+    const shard = new Shard({
+      shard: 0,
+      generation: 0,
+      startEpoch: 0,
+      ring: main.ring,
+      control: main.flush.buffer,
+      mergerPort: merger.port1,
+      ackPort: new MessageChannel().port1,
+      histogramBuckets: [1],
+      keepsGaugeOrder: true,
+      controlPort: control.port2,
+    });
+
+    await shard.run();
+
+    await waitUntil(() => events.length === 2, 'the start and the delta delivered');
+    expect(events.sort()).toEqual(['delta 0', 'shard-started']);
+  });
+
   it('on a new merger port counts its unfolded deltas lost, skips their epochs, defines every series again', async () => {
     const main = createMainSide();
     main.send('a:1|c');
