@@ -26,6 +26,7 @@ const FLUSH_INTERVAL_MS = 1000;
 const POPULATED_TIMEOUT_MS = 180_000;
 const MARKER_LINE = 'bench.settle_marker:1|c';
 const MARKER_NAME = 'bench_settle_marker_total';
+const MARKER_SERIES = 1;
 
 const SCRAPE_CONNECTIONS = 4;
 
@@ -46,8 +47,7 @@ async function runCardinality(
   const shape: WorkloadShape = { packing: 'packed', series, mix: 'counters' };
   const daemon = await startBenchDaemon({
     flushIntervalMs: FLUSH_INTERVAL_MS,
-    // The default bound (200000) would cap the 1M scenario at 200k series exposed.
-    extraArgs: ['--max-series', String(Math.max(series, DEFAULTS.maxSeries))],
+    extraArgs: ['--max-series', String(seriesLimitFor(series))],
     cpuProfileDirectory: context.cpuProfileDirectory,
   });
   try {
@@ -89,6 +89,15 @@ async function runCardinality(
   } finally {
     await daemon.stop();
   }
+}
+
+/**
+ * The --max-series the daemon runs with. The default bound (200000) would cap the 1M
+ * scenario at 200k series exposed. One more for the settle marker: at exactly `series` the
+ * marker is refused (series_limit), never shows, and every populate wait runs to its timeout.
+ */
+export function seriesLimitFor(series: number): number {
+  return Math.max(series + MARKER_SERIES, DEFAULTS.maxSeries);
 }
 
 async function scrapeBothWays(
