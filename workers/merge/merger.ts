@@ -1,4 +1,3 @@
-import { renameSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { MessagePort } from 'node:worker_threads';
 import { Packr } from 'msgpackr';
@@ -25,8 +24,7 @@ import { SelfMetrics } from './self-metrics.js';
 import { OtlpSeries } from './otlp-series.js';
 import { PushGroups } from './push-groups.js';
 import { SeriesStore } from './series-store.js';
-import { readStateFile, writeStateFile } from './state-file.js';
-import { encodeSnapshot, restoreSnapshot, takeSnapshot } from './state-snapshot.js';
+import { loadStateFile, saveStateFile, type Notify } from './state-persistence.js';
 
 export interface MergerOptions {
   mainPort: MessagePort;
@@ -73,6 +71,8 @@ export class Merger {
   readonly #data = new DataFamilies();
   readonly #renderer = new ExpositionRenderer(this.#data);
   readonly #now: () => number;
+  /** How --state-file outcomes reach the main thread's log. */
+  readonly #notify: Notify = (level, msg, fields) => this.#notice(level, msg, fields);
   readonly #progress: MergeProgress | null;
   #hasTtl: boolean;
   // Debug fault injection only: each fold that has deltas blocks this thread this long.
@@ -208,46 +208,14 @@ export class Merger {
     const path = this.#options.stateFile ?? null;
     if (path === null) return;
     this.#stateWrittenAt = performance.now();
-    const snapshot = takeSnapshot(this.#store, this.#options.histogramBuckets);
-    try {
-      writeStateFile(path, encodeSnapshot(snapshot));
-    } catch (error) {
-      this.#notice('error', 'state file not written', { path, err: (error as Error).message });
-    }
+    saveStateFile(path, this.#store, this.#options.histogramBuckets, this.#notify);
   }
 
   #loadState(): void {
     const path = this.#options.stateFile ?? null;
-    if (path === null) return;
-    const read = readStateFile(path);
-    if (read.kind === 'missing') {
-      this.#notice('info', 'state file absent; starting empty', { path });
-      return;
+    if (path !== null) {
+      loadStateFile(path, this.#store, this.#options.histogramBuckets, this.#notify);
     }
-    const outcome =
-      read.kind === 'loaded'
-        ? restoreSnapshot(this.#store, read.payload, this.#options.histogramBuckets)
-        : read;
-    if (outcome.kind === 'refused') {
-      // Set the file aside: the next periodic write would otherwise destroy the evidence.
-      const setAside = `${path}.refused`;
-      try {
-        renameSync(path, setAside);
-      } catch {
-        // Unreadable or already gone: nothing to keep.
-      }
-      this.#notice('error', 'state file refused; starting empty', {
-        path,
-        reason: outcome.reason,
-        setAside,
-      });
-      return;
-    }
-    this.#notice('info', 'state restored', {
-      path,
-      count: outcome.series,
-      refused: outcome.refused,
-    });
   }
 
   #notice(level: MergerNotice['level'], msg: string, fields: MergerNotice['fields']): void {
