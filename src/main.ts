@@ -1,6 +1,5 @@
 import type { DaemonConfig } from './config/config.js';
 import { warnIfExposed } from './config/exposure.js';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { guardRoutes, requireBearer, resolveToken } from './http/auth.js';
 import { isLoopback, type ListenAddress } from './config/listen-address.js';
@@ -17,7 +16,6 @@ import { createPushRoutes } from './http/push-routes.js';
 import { listenHttp } from './http/server.js';
 import { PushReplies, type PushVerdict } from './ingest/push-replies.js';
 import { IngestCounters } from './ingest/ingest-counters.js';
-import { readHostUdpReceiveBufferErrors } from './ingest/kernel-udp-stats.js';
 import { listenTcp } from './ingest/tcp.js';
 import { listenUdp } from './ingest/udp.js';
 import { LogWorkerClient } from './logs/log-worker-client.js';
@@ -27,6 +25,7 @@ import type { Logger } from './log.js';
 import { MergerSupervisor } from './pool/merger-supervisor.js';
 import { ShardPool } from './pool/shard-pool.js';
 import { FlushControl } from './ring/flush-control.js';
+import { createFlushTick } from './ring/flush-tick.js';
 import { CUT_SLOTS, RecordKind, createRingBuffer } from './ring/layout.js';
 import { MergeProgress, createMergeProgressBuffer } from './ring/merge-progress.js';
 import { RingDispatcher } from './ring/ring-dispatcher.js';
@@ -288,33 +287,16 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
       )
     : null;
 
-  // Main-thread stalls show up here first: every socket and every scrape waits on this loop.
-  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-  loopDelay.enable();
-  const tick = (isFinal = false): number => {
-    const closed = flush.cut();
-    counters.workerLostRecords += progress.takeLostRecords();
-    counters.shardHeldEpochs = progress.heldEpochs();
-    counters.mergeBacklogEpochs = merger.backlogEpochs(closed);
-    const ingest = counters.snapshot({
-      ringUsedBytes: dispatcher.usedBytes(),
-      ringCapacityBytes: config.ringBytes,
-      hostUdpReceiveBufferErrors: readHostUdpReceiveBufferErrors(),
-    });
-    const logs = logWorker.snapshot();
-    counters.eventLoopDelayP99Seconds = loopDelay.percentile(99) / 1e9;
-    counters.eventLoopDelayMaxSeconds = loopDelay.max / 1e9;
-    loopDelay.reset();
-    merger.tick(
-      {
-        epoch: closed,
-        wantsOpenMetrics: cache.isOpenMetricsWanted(),
-        ingest: logs === null ? ingest : { ...ingest, logs },
-      },
-      isFinal,
-    );
-    return closed;
-  };
+  const { tick, close: closeTick } = createFlushTick({
+    flush,
+    dispatcher,
+    counters,
+    progress,
+    merger,
+    ringBytes: config.ringBytes,
+    logStats: () => logWorker.snapshot(),
+    wantsOpenMetrics: () => cache.isOpenMetricsWanted(),
+  });
   // The epoch gate gives up on a shard after maxWaitEpochs ticks; ticks counted while shard
   // threads still boot (seconds on a loaded host) would make their first deltas late.
   const haveShardsStarted = await Promise.race([
@@ -332,7 +314,7 @@ export async function startDaemon(config: DaemonConfig, log: Logger): Promise<Da
       // First: a merger replacement starting now would wait for shards that are stopping.
       merger.beginStop();
       clearInterval(clock);
-      loopDelay.disable();
+      closeTick();
       await Promise.all([udp?.close(), tcp?.close()]);
       await logWorker.stop();
       // The last cut: everything accepted so far belongs to this final epoch.
